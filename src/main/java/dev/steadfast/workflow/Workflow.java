@@ -1,0 +1,32 @@
+package dev.steadfast.workflow;
+
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Stereotype;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a workflow: put it on a subclass of {@link WorkflowEntrypoint}. The class becomes a CDI
+ * bean (so {@code @Inject} works in it) and is deployed under {@link #name()}.
+ *
+ * <pre>{@code
+ * @Workflow(name = "order-processing", binding = "ORDER_WORKFLOW")
+ * public class OrderWorkflow extends WorkflowEntrypoint<Order, Receipt> { ... }
+ * }</pre>
+ */
+@Stereotype
+@Dependent
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface Workflow {
+  /** The workflow's name: {@code ^[a-zA-Z0-9_][a-zA-Z0-9-_]*$}, at most 64 characters. */
+  String name();
+
+  /**
+   * The binding name application code uses to reach it, e.g. {@code PROCESSING_WORKFLOW}; empty
+   * means the name itself.
+   */
+  String binding() default "";
+}

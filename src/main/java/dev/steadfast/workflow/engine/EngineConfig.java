@@ -1,0 +1,87 @@
+package dev.steadfast.workflow.engine;
+
+import dev.steadfast.workflow.StepConfig;
+import java.time.Duration;
+
+/**
+ * Settings of one engine.
+ *
+ * @param serverId identifies this server in claims; stable across restarts of one data directory
+ * @param workers instance turns running at once on this server
+ * @param lease how long a claim holds without renewal; another server takes an instance over
+ *     when its owner stops renewing for this long
+ * @param pollInterval how often the database is checked for work no local event announced (other
+ *     servers' due times, expired leases)
+ * @param stepLimit do-steps allowed per instance run
+ * @param retention how long finished instances are kept
+ * @param stepDefaults the defaults a step config is merged over
+ * @param recordAttemptStartAfter an attempt still running after this long gets its start recorded
+ *     (so a crash leaves a trace of it); shorter attempts are written once, when they end
+ */
+public record EngineConfig(
+    String serverId,
+    int workers,
+    Duration lease,
+    Duration pollInterval,
+    int stepLimit,
+    Duration retention,
+    StepConfig stepDefaults,
+    Duration recordAttemptStartAfter) {
+
+  public EngineConfig {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+    }
+    if (stepLimit < 1) {
+      throw new IllegalArgumentException("step limit must be >= 1, got " + stepLimit);
+    }
+  }
+
+  /** Defaults: 64 workers, 30 s lease, 2 s poll, 1,024 steps, 30 days retention. */
+  public static EngineConfig defaults(String serverId) {
+    return new EngineConfig(
+        serverId,
+        64,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(2),
+        1024,
+        Duration.ofDays(30),
+        StepConfig.DEFAULTS,
+        Duration.ofMillis(50));
+  }
+
+  public EngineConfig withWorkers(int n) {
+    return new EngineConfig(serverId, n, lease, pollInterval, stepLimit, retention, stepDefaults,
+        recordAttemptStartAfter);
+  }
+
+  public EngineConfig withLease(Duration d) {
+    return new EngineConfig(serverId, workers, d, pollInterval, stepLimit, retention, stepDefaults,
+        recordAttemptStartAfter);
+  }
+
+  public EngineConfig withPollInterval(Duration d) {
+    return new EngineConfig(serverId, workers, lease, d, stepLimit, retention, stepDefaults,
+        recordAttemptStartAfter);
+  }
+
+  public EngineConfig withStepLimit(int n) {
+    return new EngineConfig(serverId, workers, lease, pollInterval, n, retention, stepDefaults,
+        recordAttemptStartAfter);
+  }
+
+  public EngineConfig withRetention(Duration d) {
+    return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, d, stepDefaults,
+        recordAttemptStartAfter);
+  }
+
+  public EngineConfig withStepDefaults(StepConfig c) {
+    return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention, c,
+        recordAttemptStartAfter);
+  }
+
+  public EngineConfig withRecordAttemptStartAfter(Duration d) {
+    return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention,
+        stepDefaults, d);
+  }
+}

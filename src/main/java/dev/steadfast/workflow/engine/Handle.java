@@ -1,0 +1,63 @@
+package dev.steadfast.workflow.engine;
+
+import dev.steadfast.workflow.InstanceStatus;
+import dev.steadfast.workflow.RestartFrom;
+import dev.steadfast.workflow.WorkflowInstance;
+
+/** The engine's {@link WorkflowInstance}: every call reads or changes the stored instance. */
+final class Handle implements WorkflowInstance {
+  private final WorkflowEngine engine;
+  private final WorkflowDefinition def;
+  private final String id;
+
+  Handle(WorkflowEngine engine, WorkflowDefinition def, String id) {
+    this.engine = engine;
+    this.def = def;
+    this.id = id;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public InstanceStatus status() {
+    return engine.status(def, id);
+  }
+
+  @Override
+  public void pause() {
+    engine.pause(def, id);
+  }
+
+  @Override
+  public void resume() {
+    engine.resume(def, id);
+  }
+
+  @Override
+  public void terminate() {
+    engine.terminate(def, id);
+  }
+
+  @Override
+  public void restart() {
+    engine.restart(def, id, null);
+  }
+
+  @Override
+  public void restart(RestartFrom from) {
+    engine.restart(def, id, from);
+  }
+
+  @Override
+  public void sendEvent(String type, Object payload) {
+    engine.sendEvent(def, id, type, payload);
+  }
+
+  @Override
+  public String toString() {
+    return def.name() + "/" + id;
+  }
+}

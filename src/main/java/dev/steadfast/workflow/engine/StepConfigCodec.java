@@ -1,0 +1,35 @@
+package dev.steadfast.workflow.engine;
+
+import dev.steadfast.workflow.Backoff;
+import dev.steadfast.workflow.StepConfig;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The JSON form of a step config as recorded in the journal and shown in instance details:
+ * {@code {"retries":{"limit":5,"delay":10000,"backoff":"exponential"},"timeout":600000}} (times in
+ * milliseconds, limit -1 for unlimited).
+ */
+final class StepConfigCodec {
+  private StepConfigCodec() {}
+
+  static String write(StepConfig c) {
+    return "{\"retries\":{\"limit\":" + c.limit() + ",\"delay\":" + c.delay().toMillis()
+        + ",\"backoff\":\"" + c.backoff().wireName() + "\"},\"timeout\":" + c.timeout().toMillis()
+        + "}";
+  }
+
+  @SuppressWarnings("unchecked")
+  static StepConfig read(Json json, String text, StepConfig fallback) {
+    if (text == null) {
+      return fallback;
+    }
+    Map<String, Object> m = (Map<String, Object>) json.read(text, Map.class);
+    Map<String, Object> r = (Map<String, Object>) m.get("retries");
+    return new StepConfig(
+        ((Number) r.get("limit")).intValue(),
+        Duration.ofMillis(((Number) r.get("delay")).longValue()),
+        Backoff.fromWireName((String) r.get("backoff")),
+        Duration.ofMillis(((Number) m.get("timeout")).longValue()));
+  }
+}

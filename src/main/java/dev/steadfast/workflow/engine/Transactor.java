@@ -1,0 +1,12 @@
+package dev.steadfast.workflow.engine;
+
+import jakarta.persistence.EntityManager;
+import java.util.function.Function;
+
+/**
+ * Runs work in a new transaction of its own and commits it (JTA in the server, resource-local in
+ * plain tests). The work's exception rolls the transaction back and is rethrown.
+ */
+public interface Transactor {
+  <T> T inTransaction(Function<EntityManager, T> work);
+}

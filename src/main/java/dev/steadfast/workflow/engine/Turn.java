@@ -1,0 +1,671 @@
+package dev.steadfast.workflow.engine;
+
+import dev.steadfast.workflow.EventTimeoutException;
+import dev.steadfast.workflow.NonRetryableError;
+import dev.steadfast.workflow.ReceivedEvent;
+import dev.steadfast.workflow.StepConfig;
+import dev.steadfast.workflow.StepContext;
+import dev.steadfast.workflow.StepFailedException;
+import dev.steadfast.workflow.TypeRef;
+import dev.steadfast.workflow.WorkflowEntrypoint;
+import dev.steadfast.workflow.WorkflowEvent;
+import dev.steadfast.workflow.WorkflowException;
+import dev.steadfast.workflow.WorkflowStep;
+import dev.steadfast.workflow.store.AttemptRecord;
+import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.StepRecord;
+import dev.steadfast.workflow.store.StepState;
+import jakarta.persistence.EntityManager;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One turn of one instance: replays {@code run} against the journal loaded when the turn began,
+ * runs the first step that has no recorded outcome, and goes on until the workflow returns, fails,
+ * or has to wait (sleep, event, retry delay, pause). Each completed step is one transaction; the
+ * journal is not read again during the turn.
+ */
+final class Turn implements WorkflowStep {
+  private static final Logger LOG = Logger.getLogger(Turn.class.getName());
+
+  /** result_type of a failed do step whose error was a NonRetryableError. */
+  static final String NON_RETRYABLE = "!NonRetryableError";
+
+  /** How a turn ended. */
+  record Outcome(Kind kind, Object output, String errorName, String errorMessage, long dueAt) {
+    enum Kind {
+      COMPLETE,
+      ERRORED,
+      SUSPENDED,
+      PAUSED,
+      ABANDONED
+    }
+  }
+
+  private final WorkflowEngine engine;
+  private final WorkflowDefinition def;
+  final InstanceRecord instance;
+  private final Map<String, StepRecord> journal = new ConcurrentHashMap<>();
+  private final Map<String, Integer> counters = new HashMap<>();
+  private final AtomicInteger nextSeq = new AtomicInteger();
+  private final AtomicInteger doSteps = new AtomicInteger();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private volatile boolean needsRunningMark;
+  volatile boolean pauseRequested;
+  private volatile boolean abandoned;
+
+  Turn(WorkflowEngine engine, WorkflowDefinition def, InstanceRecord instance, List<StepRecord> steps,
+      boolean needsRunningMark) {
+    this.engine = engine;
+    this.def = def;
+    this.instance = instance;
+    this.needsRunningMark = needsRunningMark;
+    this.pauseRequested = "pause".equals(instance.control());
+    int maxSeq = -1;
+    for (StepRecord s : steps) {
+      journal.put(s.key(), s);
+      maxSeq = Math.max(maxSeq, s.seq());
+      if (s.kind().equals("do")) {
+        doSteps.incrementAndGet();
+      }
+    }
+    nextSeq.set(maxSeq + 1);
+  }
+
+  String uid() {
+    return instance.uid();
+  }
+
+  int gen() {
+    return instance.gen();
+  }
+
+  /** Stops the turn at its next step boundary and interrupts the code it is running. */
+  void abandon() {
+    abandoned = true;
+    threads.forEach(Thread::interrupt);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Outcome execute() {
+    threads.add(Thread.currentThread());
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    Thread.currentThread().setContextClassLoader(def.workflowClass().getClassLoader());
+    try {
+      Object params;
+      try {
+        params = engine.json().read(instance.params(), def.paramsType());
+      } catch (RuntimeException e) {
+        return new Outcome(Outcome.Kind.ERRORED, null, "SerializationError",
+            "params cannot be read as " + def.paramsType().getTypeName() + ": " + e.getMessage(), 0);
+      }
+      WorkflowEvent event =
+          new WorkflowEvent(params, Instant.ofEpochMilli(instance.createdAt()), instance.instanceId());
+      WorkflowEntrypoint entrypoint = def.factory().get();
+      Object output = entrypoint.run(event, this);
+      if (abandoned) {
+        return new Outcome(Outcome.Kind.ABANDONED, null, null, null, 0);
+      }
+      return new Outcome(Outcome.Kind.COMPLETE, output, null, null, 0);
+    } catch (Signals.Suspend s) {
+      return s.pause
+          ? new Outcome(Outcome.Kind.PAUSED, null, null, null, 0)
+          : new Outcome(Outcome.Kind.SUSPENDED, null, null, null, s.dueAt);
+    } catch (Signals.Abandon a) {
+      return new Outcome(Outcome.Kind.ABANDONED, null, null, null, 0);
+    } catch (Signals.Fatal f) {
+      return new Outcome(Outcome.Kind.ERRORED, null, f.errorName, f.getMessage(), 0);
+    } catch (Throwable t) {
+      if (abandoned) {
+        return new Outcome(Outcome.Kind.ABANDONED, null, null, null, 0);
+      }
+      return new Outcome(Outcome.Kind.ERRORED, null, errorName(t), String.valueOf(t.getMessage()), 0);
+    } finally {
+      threads.remove(Thread.currentThread());
+      Thread.currentThread().setContextClassLoader(previous);
+      Thread.interrupted(); // never hand an interrupted thread back to the pool
+    }
+  }
+
+  static String errorName(Throwable t) {
+    if (t instanceof NonRetryableError n) {
+      return n.errorName();
+    }
+    if (t instanceof StepFailedException s) {
+      return s.errorName();
+    }
+    if (t instanceof EventTimeoutException || t instanceof StepTimeoutException) {
+      return "TimeoutError";
+    }
+    return t.getClass().getSimpleName();
+  }
+
+  // ------------------------------------------------------------------ step.run
+
+  @Override
+  public <T> T run(String name, StepConfig config, TypeRef<T> type, Callable<T> callable) {
+    Limits.checkStepName(name);
+    checkpoint();
+    int count = nextCount("do", name);
+    String key = "do:" + name + "-" + count;
+    StepRecord rec = journal.get(key);
+    StepConfig effective;
+    int attempt;
+    int failures;
+    boolean lostAttempt = false;
+    if (rec == null) {
+      if (doSteps.get() >= engine.config().stepLimit()) {
+        throw new Signals.Fatal("StepLimitExceeded",
+            "the instance tried to run more than " + engine.config().stepLimit()
+                + " steps (step '" + name + "'); raise steadfast.workflow.step-limit if it must");
+      }
+      effective = (config == null ? StepConfig.EMPTY : config).over(engine.config().stepDefaults());
+      attempt = 1;
+      failures = 0;
+    } else {
+      switch (rec.state()) {
+        case StepState.SUCCEEDED:
+          return decode(rec, type);
+        case StepState.FAILED:
+          throw replayError(rec, name);
+        case StepState.RETRYING:
+          if (rec.dueAt() != null && rec.dueAt() > engine.now()) {
+            throw new Signals.Suspend(rec.dueAt(), false);
+          }
+          break;
+        case StepState.RUNNING:
+          lostAttempt = true;
+          break;
+        default:
+          throw new Signals.Fatal("JournalError", "step '" + name + "' is recorded as "
+              + rec.state() + ", not as a do step");
+      }
+      effective = StepConfigCodec.read(engine.json(), rec.config(), engine.config().stepDefaults());
+      attempt = rec.attempts() + 1;
+      failures = rec.failures();
+    }
+    return attempt(rec, key, name, count, attempt, failures, lostAttempt, effective, type, callable);
+  }
+
+  private <T> T attempt(StepRecord rec, String key, String name, int count, int attempt,
+      int failures, boolean lostAttempt, StepConfig config, TypeRef<T> type, Callable<T> callable) {
+    long start = engine.now();
+    int seq = rec != null ? rec.seq() : nextSeq.getAndIncrement();
+    String stepName = name + "-" + count;
+    if (attempt == 1) {
+      engine.emit(EngineEvent.Type.STEP_START, def.name(), instance.instanceId(), stepName, 0, null, null);
+    }
+    engine.emit(EngineEvent.Type.ATTEMPT_START, def.name(), instance.instanceId(), stepName, attempt, null, null);
+    StepRecord running = new StepRecord(key, seq, "do", name, count, StepState.RUNNING,
+        StepConfigCodec.write(config), null, null, null, null, attempt, failures, 
+        rec != null ? rec.startedAt() : start, null, null, null, null);
+    InflightRecorder recorder = new InflightRecorder(running, start, rec == null, lostAttempt);
+    ScheduledFuture<?> recordTask = engine.scheduler().schedule(recorder,
+        engine.config().recordAttemptStartAfter().toMillis(), TimeUnit.MILLISECONDS);
+    Watchdog watchdog = new Watchdog(Thread.currentThread());
+    ScheduledFuture<?> timeoutTask = engine.scheduler().schedule(watchdog,
+        config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    StepContext previous = StepContext.bind(new StepContext(name, count, attempt, config));
+    T value = null;
+    Throwable error = null;
+    try {
+      value = callable.call();
+    } catch (Signals.Suspend | Signals.Abandon | Signals.Fatal s) {
+      error = new IllegalStateException("workflow step methods cannot be called inside a step");
+    } catch (Throwable t) {
+      error = t;
+    } finally {
+      StepContext.bind(previous);
+      timeoutTask.cancel(false);
+      recordTask.cancel(false);
+    }
+    boolean timedOut = !watchdog.finish();
+    if (timedOut) {
+      Thread.interrupted();
+      error = new StepTimeoutException("step '" + stepName + "' attempt " + attempt
+          + " timed out after " + config.timeout().toMillis() + " ms");
+    }
+    if (abandoned) {
+      Thread.interrupted();
+      throw new Signals.Abandon("instance was terminated or restarted");
+    }
+    boolean startWritten = recorder.finish();
+    boolean insert = rec == null && !startWritten;
+    long end = engine.now();
+    if (error == null) {
+      String json;
+      try {
+        json = engine.json().write(value);
+      } catch (RuntimeException e) {
+        throw new Signals.Fatal("SerializationError", "the result of step '" + stepName
+            + "' cannot be stored as JSON: " + e.getMessage());
+      }
+      try {
+        Limits.checkSize(json, "the result of step '" + stepName + "'");
+      } catch (WorkflowException e) {
+        throw new Signals.Fatal("StepResultTooLarge", e.getMessage());
+      }
+      StepRecord done = new StepRecord(key, seq, "do", name, count, StepState.SUCCEEDED,
+          running.config(), json, Json.typeName(value), null, null, attempt, failures,
+          running.startedAt(), end, null, null, null);
+      AttemptRecord a = new AttemptRecord(attempt, start, end, true, null, null);
+      write(em -> {
+        if (lostAttempt) {
+          engine.store().markLostAttempts(em, uid(), gen(), key, start);
+        }
+        if (insert) {
+          engine.store().insertStep(em, uid(), gen(), done);
+          engine.store().insertAttempt(em, uid(), gen(), key, a);
+        } else {
+          engine.store().updateStep(em, uid(), gen(), done);
+          engine.store().finishAttempt(em, uid(), gen(), key, a);
+        }
+      });
+      if (rec == null) {
+        doSteps.incrementAndGet();
+      }
+      journal.put(key, done);
+      engine.emit(EngineEvent.Type.ATTEMPT_SUCCESS, def.name(), instance.instanceId(), stepName, attempt, null, null);
+      engine.emit(EngineEvent.Type.STEP_SUCCESS, def.name(), instance.instanceId(), stepName, 0, null, null);
+      return value;
+    }
+    String errorName = errorName(error);
+    String message = String.valueOf(error.getMessage());
+    int failed = failures + 1;
+    boolean nonRetryable = error instanceof NonRetryableError;
+    boolean last = nonRetryable || failed >= config.maxAttempts();
+    Long due = last ? null
+        : end + config.backoff().delayAfter(failed, config.delay()).toMillis();
+    StepRecord after = new StepRecord(key, seq, "do", name, count,
+        last ? StepState.FAILED : StepState.RETRYING, running.config(), null,
+        nonRetryable ? NON_RETRYABLE : null, errorName, message, attempt, failed,
+        running.startedAt(), last ? end : null, due, null, null);
+    AttemptRecord a = new AttemptRecord(attempt, start, end, false, errorName, message);
+    write(em -> {
+      if (lostAttempt) {
+        engine.store().markLostAttempts(em, uid(), gen(), key, start);
+      }
+      if (insert) {
+        engine.store().insertStep(em, uid(), gen(), after);
+        engine.store().insertAttempt(em, uid(), gen(), key, a);
+      } else {
+        engine.store().updateStep(em, uid(), gen(), after);
+        engine.store().finishAttempt(em, uid(), gen(), key, a);
+      }
+    });
+    if (rec == null) {
+      doSteps.incrementAndGet();
+    }
+    journal.put(key, after);
+    engine.emit(EngineEvent.Type.ATTEMPT_FAILURE, def.name(), instance.instanceId(), stepName, attempt,
+        errorName, message);
+    if (!last) {
+      throw new Signals.Suspend(due, false);
+    }
+    engine.emit(EngineEvent.Type.STEP_FAILURE, def.name(), instance.instanceId(), stepName, 0, errorName, message);
+    if (nonRetryable) {
+      throw (NonRetryableError) error;
+    }
+    throw new StepFailedException(stepName, errorName, message, error);
+  }
+
+  /** The error a failed step throws on replay: the same kind, name and message as the first time. */
+  private RuntimeException replayError(StepRecord rec, String name) {
+    if (NON_RETRYABLE.equals(rec.resultType())) {
+      return new NonRetryableError(rec.errorMessage(), rec.errorName());
+    }
+    return new StepFailedException(name + "-" + rec.occurrence(), rec.errorName(),
+        rec.errorMessage(), null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T decode(StepRecord rec, TypeRef<T> type) {
+    Type t = type != null ? type.type()
+        : engine.json().resolve(rec.resultType(), def.workflowClass().getClassLoader());
+    try {
+      return (T) engine.json().read(rec.result(), t);
+    } catch (RuntimeException e) {
+      throw new Signals.Fatal("SerializationError", "the recorded result of step '" + rec.name()
+          + "-" + rec.occurrence() + "' cannot be read as " + t.getTypeName() + ": "
+          + e.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------ sleep
+
+  @Override
+  public void sleep(String name, Duration duration) {
+    if (duration == null || duration.isNegative()) {
+      throw new WorkflowException(WorkflowException.Reason.INVALID,
+          "sleep '" + name + "' needs a duration of 0 or more, got " + duration);
+    }
+    if (duration.compareTo(Limits.MAX_SLEEP) > 0) {
+      throw new WorkflowException(WorkflowException.Reason.INVALID,
+          "sleep '" + name + "' is longer than the limit of 365 days");
+    }
+    sleepTo(name, duration, null);
+  }
+
+  @Override
+  public void sleepUntil(String name, Instant instant) {
+    if (instant == null) {
+      throw new WorkflowException(WorkflowException.Reason.INVALID,
+          "sleepUntil '" + name + "' needs an instant");
+    }
+    sleepTo(name, null, instant);
+  }
+
+  private void sleepTo(String name, Duration duration, Instant until) {
+    Limits.checkStepName(name);
+    checkpoint();
+    int count = nextCount("sleep", name);
+    String key = "sleep:" + name + "-" + count;
+    StepRecord rec = journal.get(key);
+    long now = engine.now();
+    String stepName = name + "-" + count;
+    if (rec == null) {
+      long due = until != null ? until.toEpochMilli() : now + duration.toMillis();
+      if (until != null && due - now > Limits.MAX_SLEEP.toMillis()) {
+        throw new WorkflowException(WorkflowException.Reason.INVALID,
+            "sleepUntil '" + name + "' is more than 365 days away");
+      }
+      StepRecord r = new StepRecord(key, nextSeq.getAndIncrement(), "sleep", name, count,
+          StepState.SLEEPING, null, null, null, null, null, 0, 0, now, null, due, null, null);
+      write(em -> engine.store().insertStep(em, uid(), gen(), r));
+      journal.put(key, r);
+      engine.emit(EngineEvent.Type.SLEEP_START, def.name(), instance.instanceId(), stepName, 0, null, null);
+      rec = r;
+    }
+    if (StepState.SLEPT.equals(rec.state())) {
+      return;
+    }
+    if (!StepState.SLEEPING.equals(rec.state())) {
+      throw new Signals.Fatal("JournalError", "step '" + stepName + "' is recorded as "
+          + rec.state() + ", not as a sleep");
+    }
+    if (rec.dueAt() > now) {
+      throw new Signals.Suspend(rec.dueAt(), false);
+    }
+    StepRecord slept = new StepRecord(key, rec.seq(), "sleep", name, count, StepState.SLEPT, null,
+        null, null, null, null, 0, 0, rec.startedAt(), Math.max(now, rec.dueAt()), rec.dueAt(),
+        null, null);
+    write(em -> engine.store().updateStep(em, uid(), gen(), slept));
+    journal.put(key, slept);
+    engine.emit(EngineEvent.Type.SLEEP_COMPLETE, def.name(), instance.instanceId(), stepName, 0, null, null);
+  }
+
+  // ------------------------------------------------------------------ waitForEvent
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> ReceivedEvent<T> waitForEvent(String name, String type, Duration timeout,
+      TypeRef<T> payloadType) {
+    Limits.checkStepName(name);
+    Limits.checkEventType(type);
+    Duration t = timeout == null ? Limits.DEFAULT_WAIT : timeout;
+    if (t.compareTo(Limits.MIN_WAIT) < 0 || t.compareTo(Limits.MAX_WAIT) > 0) {
+      throw new WorkflowException(WorkflowException.Reason.INVALID, "waitForEvent '" + name
+          + "' timeout must be between 1 second and 365 days, got " + t);
+    }
+    checkpoint();
+    int count = nextCount("waitForEvent", name);
+    String key = "waitForEvent:" + name + "-" + count;
+    String stepName = name + "-" + count;
+    StepRecord rec = journal.get(key);
+    Type target = payloadType == null ? Object.class : payloadType.type();
+    if (rec != null && StepState.RECEIVED.equals(rec.state())) {
+      return received(rec, target);
+    }
+    if (rec != null && StepState.TIMED_OUT.equals(rec.state())) {
+      throw new EventTimeoutException(rec.errorMessage());
+    }
+    long now = engine.now();
+    int seq = rec != null ? rec.seq() : nextSeq.getAndIncrement();
+    long startedAt = rec != null ? rec.startedAt() : now;
+    long due = rec != null ? rec.dueAt() : now + t.toMillis();
+    boolean exists = rec != null;
+    StepRecord[] got = new StepRecord[1];
+    write(em -> {
+      Object[] event = engine.store().consumeEvent(em, uid(), type, gen(), key);
+      if (event != null) {
+        got[0] = new StepRecord(key, seq, "waitForEvent", name, count, StepState.RECEIVED, null,
+            (String) event[0], null, null, null, 0, 0, startedAt, now, due, type, (Long) event[1]);
+      } else if (now >= due) {
+        got[0] = new StepRecord(key, seq, "waitForEvent", name, count, StepState.TIMED_OUT, null,
+            null, null, "TimeoutError", "waitForEvent '" + stepName + "' for event type '" + type
+                + "' timed out after " + (due - startedAt) + " ms", 0, 0, startedAt, now, due,
+            type, null);
+      } else if (!exists) {
+        got[0] = new StepRecord(key, seq, "waitForEvent", name, count, StepState.WAITING, null,
+            null, null, null, null, 0, 0, startedAt, null, due, type, null);
+      } else {
+        return;
+      }
+      if (exists) {
+        engine.store().updateStep(em, uid(), gen(), got[0]);
+      } else {
+        engine.store().insertStep(em, uid(), gen(), got[0]);
+      }
+    });
+    StepRecord r = got[0] != null ? got[0] : rec;
+    journal.put(key, r);
+    switch (r.state()) {
+      case StepState.RECEIVED:
+        return received(r, target);
+      case StepState.TIMED_OUT:
+        throw new EventTimeoutException(r.errorMessage());
+      default:
+        throw new Signals.Suspend(r.dueAt(), false);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> ReceivedEvent<T> received(StepRecord rec, Type target) {
+    T payload;
+    try {
+      payload = (T) engine.json().read(rec.result(), target);
+    } catch (RuntimeException e) {
+      throw new Signals.Fatal("SerializationError", "the payload of event '" + rec.eventType()
+          + "' cannot be read as " + target.getTypeName() + ": " + e.getMessage());
+    }
+    return new ReceivedEvent<>(rec.eventType(), payload, Instant.ofEpochMilli(rec.eventAt()));
+  }
+
+  // ------------------------------------------------------------------ all
+
+  @Override
+  public <T> List<T> all(List<Callable<T>> branches) {
+    checkpoint();
+    List<Future<T>> futures = new ArrayList<>();
+    for (Callable<T> b : branches) {
+      futures.add(engine.branchExecutor().submit(() -> {
+        Thread me = Thread.currentThread();
+        threads.add(me);
+        ClassLoader previous = me.getContextClassLoader();
+        me.setContextClassLoader(def.workflowClass().getClassLoader());
+        try {
+          return b.call();
+        } finally {
+          me.setContextClassLoader(previous);
+          threads.remove(me);
+          Thread.interrupted();
+        }
+      }));
+    }
+    List<T> results = new ArrayList<>();
+    Throwable failure = null;
+    Signals.Suspend suspend = null;
+    for (Future<T> f : futures) {
+      try {
+        results.add(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        futures.forEach(x -> x.cancel(true));
+        throw new Signals.Abandon("interrupted while joining steps");
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        results.add(null);
+        if (c instanceof Signals.Abandon || c instanceof Signals.Fatal) {
+          failure = precedence(failure, c);
+        } else if (c instanceof Signals.Suspend s) {
+          if (suspend == null || s.pause || (!suspend.pause && s.dueAt < suspend.dueAt)) {
+            suspend = s;
+          }
+        } else if (failure == null) {
+          failure = c;
+        }
+      }
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure != null) {
+      throw new StepFailedException("all", failure.getClass().getSimpleName(),
+          failure.getMessage(), failure);
+    }
+    if (suspend != null) {
+      throw suspend;
+    }
+    return results;
+  }
+
+  private static Throwable precedence(Throwable current, Throwable next) {
+    if (current instanceof Signals.Abandon) {
+      return current;
+    }
+    if (next instanceof Signals.Abandon || !(current instanceof Signals.Fatal)) {
+      return next;
+    }
+    return current;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void checkpoint() {
+    if (abandoned) {
+      throw new Signals.Abandon("instance was terminated or restarted");
+    }
+    if (pauseRequested) {
+      throw new Signals.Suspend(0, true);
+    }
+  }
+
+  private int nextCount(String kind, String name) {
+    synchronized (counters) {
+      return counters.merge(kind + ":" + name, 1, Integer::sum);
+    }
+  }
+
+  /** One journal transaction; a conflict means another server took the instance over. */
+  private void write(Consumer<EntityManager> work) {
+    boolean mark = needsRunningMark;
+    try {
+      engine.tx().inTransaction(em -> {
+        if (mark) {
+          engine.store().markRunning(em, uid(), engine.now());
+        }
+        work.accept(em);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      if (abandoned) {
+        throw new Signals.Abandon("instance was terminated or restarted");
+      }
+      LOG.log(Level.WARNING, "journal write for instance " + instance.instanceId()
+          + " failed; abandoning the turn (another server may have taken it over)", e);
+      throw new Signals.Abandon("journal write failed: " + e.getMessage());
+    }
+    if (mark) {
+      needsRunningMark = false;
+    }
+  }
+
+  /** Records the start of an attempt that runs longer than the threshold, once. */
+  private final class InflightRecorder implements Runnable {
+    private final StepRecord running;
+    private final long start;
+    private final boolean newStep;
+    private final boolean lostAttempt;
+    private boolean done;
+    private boolean written;
+
+    InflightRecorder(StepRecord running, long start, boolean newStep, boolean lostAttempt) {
+      this.running = running;
+      this.start = start;
+      this.newStep = newStep;
+      this.lostAttempt = lostAttempt;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (done || abandoned) {
+        return;
+      }
+      try {
+        engine.tx().inTransaction(em -> {
+          if (lostAttempt) {
+            engine.store().markLostAttempts(em, uid(), gen(), running.key(), start);
+          }
+          if (newStep) {
+            engine.store().insertStep(em, uid(), gen(), running);
+          } else {
+            engine.store().updateStep(em, uid(), gen(), running);
+          }
+          engine.store().insertAttempt(em, uid(), gen(), running.key(),
+              new AttemptRecord(running.attempts(), start, null, null, null, null));
+          return null;
+        });
+        written = true;
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "could not record the start of an attempt", e);
+      }
+    }
+
+    /** Called once the attempt ended; returns whether its start row exists. */
+    synchronized boolean finish() {
+      done = true;
+      return written;
+    }
+  }
+
+  /** Interrupts an attempt that outlives its timeout; {@link #finish} tells if it did. */
+  private static final class Watchdog implements Runnable {
+    private final Thread thread;
+    private final AtomicInteger state = new AtomicInteger(); // 0 running, 1 done, 2 timed out
+
+    Watchdog(Thread thread) {
+      this.thread = thread;
+    }
+
+    @Override
+    public void run() {
+      if (state.compareAndSet(0, 2)) {
+        thread.interrupt();
+      }
+    }
+
+    /** Returns false if the attempt had timed out before it ended. */
+    boolean finish() {
+      return state.compareAndSet(0, 1) || state.get() == 1;
+    }
+  }
+}

@@ -1,0 +1,684 @@
+package dev.steadfast.workflow.engine;
+
+import dev.steadfast.workflow.ErrorInfo;
+import dev.steadfast.workflow.InstanceStatus;
+import dev.steadfast.workflow.RestartFrom;
+import dev.steadfast.workflow.Status;
+import dev.steadfast.workflow.WorkflowClient;
+import dev.steadfast.workflow.WorkflowClient.NewInstance;
+import dev.steadfast.workflow.WorkflowException;
+import dev.steadfast.workflow.WorkflowException.Reason;
+import dev.steadfast.workflow.WorkflowInstance;
+import dev.steadfast.workflow.engine.EngineEvent.Type;
+import dev.steadfast.workflow.store.AttemptRecord;
+import dev.steadfast.workflow.store.InstanceEntity;
+import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.StepRecord;
+import dev.steadfast.workflow.store.WorkflowStore;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The workflow engine of one server: creates instances, controls their lifecycle, and runs them
+ * through its {@link Dispatcher}. Container-neutral: the server wires it with JTA, an EJB timer and
+ * managed threads; tests wire it with plain JPA and executors.
+ */
+public final class WorkflowEngine {
+  private static final Logger LOG = Logger.getLogger(WorkflowEngine.class.getName());
+  private static final ThreadLocal<List<EngineEvent>> PENDING = ThreadLocal.withInitial(ArrayList::new);
+
+  private final EngineConfig config;
+  private final Transactor tx;
+  private final WakeUpTimer timer;
+  private final ExecutorService turnExecutor;
+  private final ExecutorService branchExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final WorkflowRegistry registry;
+  private final WorkflowStore store = new WorkflowStore();
+  private final Json json = new Json();
+  private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+  private final Dispatcher dispatcher;
+
+  public WorkflowEngine(
+      EngineConfig config,
+      WorkflowRegistry registry,
+      Transactor tx,
+      WakeUpTimer timer,
+      ExecutorService turnExecutor,
+      ExecutorService branchExecutor,
+      ScheduledExecutorService scheduler,
+      Clock clock) {
+    this.config = config;
+    this.registry = registry;
+    this.tx = tx;
+    this.timer = timer;
+    this.turnExecutor = turnExecutor;
+    this.branchExecutor = branchExecutor;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.dispatcher = new Dispatcher(this);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Records the registered workflows, drops claims this server held before a restart (nothing of
+   * ours can be running now), and starts dispatching.
+   */
+  public void start() {
+    long now = now();
+    tx.inTransaction(em -> {
+      for (WorkflowDefinition d : registry.all()) {
+        store.registerWorkflow(em, d.name(), d.workflowClass().getName(), d.binding(),
+            d.versionId(), now);
+      }
+      int released = store.releaseAll(em, config.serverId());
+      if (released > 0) {
+        LOG.info("recovered " + released + " workflow instances held by this server before it"
+            + " stopped");
+      }
+      return null;
+    });
+    dispatcher.start();
+  }
+
+  /** Stops dispatching; running turns get {@code graceMillis} to end, then are abandoned. */
+  public void stop(long graceMillis) {
+    dispatcher.stop(graceMillis);
+  }
+
+  public void addListener(EngineListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(EngineListener listener) {
+    listeners.remove(listener);
+  }
+
+  // ------------------------------------------------------------------ clients
+
+  /**
+   * The client of a workflow, by name or binding.
+   *
+   * @throws WorkflowException WORKFLOW_NOT_FOUND if none is registered
+   */
+  public <P> WorkflowClient<P> client(String nameOrBinding) {
+    return new Client<>(this, registry.require(nameOrBinding));
+  }
+
+  /** The client of a workflow class. */
+  public <P> WorkflowClient<P> client(Class<?> workflowClass) {
+    WorkflowDefinition d = registry.find(workflowClass);
+    if (d == null) {
+      throw new WorkflowException(Reason.WORKFLOW_NOT_FOUND,
+          "workflow class " + workflowClass.getName() + " is not registered");
+    }
+    return new Client<>(this, d);
+  }
+
+  // ------------------------------------------------------------------ create
+
+  WorkflowInstance create(WorkflowDefinition def, String id, Object params) {
+    String instanceId = id == null ? UUID.randomUUID().toString() : id;
+    Limits.checkInstanceId(instanceId);
+    String paramsJson = writeParams(params);
+    boolean own = dispatcher.reserveSlot();
+    long now = now();
+    InstanceEntity e = newInstance(def, instanceId, paramsJson, now);
+    if (own) {
+      e.setOwner(config.serverId());
+      e.setLeaseUntil(now + config.lease().toMillis());
+    }
+    try {
+      tx.inTransaction(em -> {
+        if (!store.existingIds(em, def.name(), List.of(instanceId)).isEmpty()) {
+          throw alreadyExists(instanceId);
+        }
+        store.insertInstance(em, e);
+        return null;
+      });
+    } catch (RuntimeException ex) {
+      if (own) {
+        dispatcher.releaseSlot();
+      }
+      if (ex instanceof WorkflowException) {
+        throw ex;
+      }
+      if (isConstraintViolation(ex)) {
+        throw alreadyExists(instanceId);
+      }
+      throw ex;
+    }
+    emit(Type.WORKFLOW_QUEUED, def.name(), instanceId, null, 0, null, null);
+    if (own) {
+      emit(Type.WORKFLOW_START, def.name(), instanceId, null, 0, null, null);
+      dispatcher.runClaimed(recordOf(e));
+    } else {
+      dispatcher.requestPoll();
+    }
+    return new Handle(this, def, instanceId);
+  }
+
+  List<WorkflowInstance> createBatch(WorkflowDefinition def, List<? extends NewInstance<?>> batch) {
+    if (batch == null || batch.isEmpty() || batch.size() > Limits.MAX_BATCH) {
+      throw new WorkflowException(Reason.INVALID, "a batch holds 1 to " + Limits.MAX_BATCH
+          + " instances, got " + (batch == null ? 0 : batch.size()));
+    }
+    List<InstanceEntity> rows = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    long now = now();
+    for (NewInstance<?> n : batch) {
+      String instanceId = n.id() == null ? UUID.randomUUID().toString() : n.id();
+      Limits.checkInstanceId(instanceId);
+      if (!ids.add(instanceId)) {
+        throw new WorkflowException(Reason.INVALID, "instance id '" + instanceId
+            + "' appears more than once in the batch");
+      }
+      rows.add(newInstance(def, instanceId, writeParams(n.params()), now));
+    }
+    List<InstanceEntity> created = tx.inTransaction(em -> {
+      Set<String> existing = store.existingIds(em, def.name(), ids);
+      List<InstanceEntity> out = new ArrayList<>();
+      for (InstanceEntity e : rows) {
+        if (!existing.contains(e.getInstanceId())) {
+          store.insertInstance(em, e);
+          out.add(e);
+        }
+      }
+      return out;
+    });
+    List<WorkflowInstance> handles = new ArrayList<>();
+    for (InstanceEntity e : created) {
+      emit(Type.WORKFLOW_QUEUED, def.name(), e.getInstanceId(), null, 0, null, null);
+      handles.add(new Handle(this, def, e.getInstanceId()));
+    }
+    dispatcher.requestPoll();
+    return handles;
+  }
+
+  private InstanceEntity newInstance(WorkflowDefinition def, String instanceId, String params, long now) {
+    InstanceEntity e = new InstanceEntity();
+    e.setUid(UUID.randomUUID().toString());
+    e.setWorkflowName(def.name());
+    e.setInstanceId(instanceId);
+    e.setStatus(Status.QUEUED.wireName());
+    e.setParams(params);
+    e.setTriggerSource("api");
+    e.setVersionId(def.versionId());
+    e.setCreatedAt(now);
+    e.setModifiedAt(now);
+    e.setDueAt(now);
+    e.setGen(1);
+    e.setSignals(0);
+    return e;
+  }
+
+  private String writeParams(Object params) {
+    String text;
+    try {
+      text = json.write(params);
+    } catch (RuntimeException e) {
+      throw new WorkflowException(Reason.INVALID, "params cannot be written as JSON: " + e.getMessage());
+    }
+    Limits.checkSize(text, "params");
+    return text;
+  }
+
+  private static WorkflowException alreadyExists(String id) {
+    return new WorkflowException(Reason.ALREADY_EXISTS, "instance '" + id + "' already exists");
+  }
+
+  private static boolean isConstraintViolation(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.sql.SQLIntegrityConstraintViolationException
+          || c instanceof org.hibernate.exception.ConstraintViolationException) {
+        return true;
+      }
+      if (c instanceof java.sql.SQLException s && s.getSQLState() != null
+          && s.getSQLState().startsWith("23")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------ read
+
+  InstanceRecord record(WorkflowDefinition def, String instanceId) {
+    InstanceRecord r = tx.inTransaction(em -> store.instance(em, def.name(), instanceId));
+    if (r == null) {
+      throw notFound(instanceId);
+    }
+    return r;
+  }
+
+  InstanceStatus status(WorkflowDefinition def, String instanceId) {
+    InstanceRecord r = record(def, instanceId);
+    ErrorInfo error = r.errorName() == null ? null : new ErrorInfo(r.errorName(), r.errorMessage());
+    return new InstanceStatus(Status.fromWireName(r.status()), error, r.output(), json::read);
+  }
+
+  /** Everything recorded for an instance: the row, its steps in order, their attempts. */
+  public InstanceView view(String workflowName, String instanceId) {
+    WorkflowDefinition def = registry.require(workflowName);
+    return tx.inTransaction(em -> {
+      InstanceRecord r = store.instance(em, def.name(), instanceId);
+      if (r == null) {
+        throw notFound(instanceId);
+      }
+      List<StepRecord> steps = store.steps(em, r.uid(), r.gen());
+      Map<String, List<AttemptRecord>> attempts = store.attempts(em, r.uid(), r.gen());
+      return new InstanceView(r, steps, attempts);
+    });
+  }
+
+  /** An instance with its journal. */
+  public record InstanceView(
+      InstanceRecord instance, List<StepRecord> steps, Map<String, List<AttemptRecord>> attempts) {}
+
+  private static WorkflowException notFound(String id) {
+    return new WorkflowException(Reason.INSTANCE_NOT_FOUND, "instance '" + id + "' not found");
+  }
+
+  // ------------------------------------------------------------------ control
+
+  void pause(WorkflowDefinition def, String instanceId) {
+    boolean[] pausedNow = new boolean[1];
+    String uid = control(def, instanceId, (em, e) -> {
+      Status s = Status.fromWireName(e.getStatus());
+      if (s.isFinished()) {
+        throw illegal(instanceId, s, "pause");
+      }
+      if (s == Status.PAUSED || s == Status.WAITING_FOR_PAUSE) {
+        return false;
+      }
+      if (e.getOwner() != null) {
+        e.setControl("pause");
+        e.setStatus(Status.WAITING_FOR_PAUSE.wireName());
+      } else {
+        e.setStatus(Status.PAUSED.wireName());
+        e.setDueAt(null);
+        pausedNow[0] = true;
+      }
+      return true;
+    });
+    Turn turn = dispatcher.activeTurn(uid);
+    if (turn != null) {
+      turn.pauseRequested = true;
+    }
+    if (pausedNow[0]) {
+      emit(Type.WORKFLOW_PAUSED, def.name(), instanceId, null, 0, null, null);
+    }
+  }
+
+  void resume(WorkflowDefinition def, String instanceId) {
+    boolean[] resumed = new boolean[1];
+    String uid = control(def, instanceId, (em, e) -> {
+      Status s = Status.fromWireName(e.getStatus());
+      if (s == Status.PAUSED) {
+        e.setStatus(Status.QUEUED.wireName());
+        e.setDueAt(now());
+        e.setControl(null);
+        resumed[0] = true;
+        return true;
+      }
+      if (s == Status.WAITING_FOR_PAUSE) {
+        e.setStatus(Status.RUNNING.wireName());
+        e.setControl(null);
+        return true;
+      }
+      return false;
+    });
+    Turn turn = dispatcher.activeTurn(uid);
+    if (turn != null) {
+      turn.pauseRequested = false;
+    }
+    if (resumed[0]) {
+      emit(Type.WORKFLOW_RESUMED, def.name(), instanceId, null, 0, null, null);
+      dispatcher.kick(uid);
+    }
+  }
+
+  void terminate(WorkflowDefinition def, String instanceId) {
+    String uid = control(def, instanceId, (em, e) -> {
+      Status s = Status.fromWireName(e.getStatus());
+      if (s.isFinished()) {
+        throw illegal(instanceId, s, "terminate");
+      }
+      e.setStatus(Status.TERMINATED.wireName());
+      e.setEndedAt(now());
+      e.setDueAt(null);
+      e.setOwner(null);
+      e.setLeaseUntil(null);
+      e.setControl(null);
+      return true;
+    });
+    Turn turn = dispatcher.activeTurn(uid);
+    if (turn != null) {
+      turn.abandon();
+    }
+    emit(Type.WORKFLOW_TERMINATED, def.name(), instanceId, null, 0, null, null);
+  }
+
+  void restart(WorkflowDefinition def, String instanceId, RestartFrom from) {
+    String uid = control(def, instanceId, (em, e) -> {
+      int oldGen = e.getGen();
+      int newGen = oldGen + 1;
+      if (from == null) {
+        store.deleteGeneration(em, e.getUid(), oldGen);
+      } else {
+        String key = from.type() + ":" + from.name() + "-" + from.count();
+        StepRecord step = store.steps(em, e.getUid(), oldGen).stream()
+            .filter(s -> s.key().equals(key)).findFirst().orElse(null);
+        if (step == null) {
+          throw new WorkflowException(Reason.INVALID, "instance '" + instanceId + "' has no "
+              + from.type() + " step '" + from.name() + "' (occurrence " + from.count()
+              + ") to restart from");
+        }
+        store.carryOver(em, e.getUid(), oldGen, newGen, step.seq());
+      }
+      e.setGen(newGen);
+      e.setStatus(Status.QUEUED.wireName());
+      e.setOutput(null);
+      e.setErrorName(null);
+      e.setErrorMessage(null);
+      e.setStartedAt(null);
+      e.setEndedAt(null);
+      e.setDueAt(now());
+      e.setOwner(null);
+      e.setLeaseUntil(null);
+      e.setControl(null);
+      return true;
+    });
+    Turn turn = dispatcher.activeTurn(uid);
+    if (turn != null) {
+      turn.abandon();
+    }
+    emit(Type.WORKFLOW_QUEUED, def.name(), instanceId, null, 0, null, null);
+    dispatcher.kick(uid);
+  }
+
+  void sendEvent(WorkflowDefinition def, String instanceId, String type, Object payload) {
+    Limits.checkEventType(type);
+    String text;
+    try {
+      text = json.write(payload);
+    } catch (RuntimeException e) {
+      throw new WorkflowException(Reason.INVALID, "event payload cannot be written as JSON: "
+          + e.getMessage());
+    }
+    Limits.checkSize(text, "event payload");
+    boolean[] wake = new boolean[1];
+    String uid = control(def, instanceId, (em, e) -> {
+      Status s = Status.fromWireName(e.getStatus());
+      if (s.isFinished()) {
+        throw illegal(instanceId, s, "send an event to");
+      }
+      store.insertEvent(em, e.getUid(), type, text, now());
+      if (s == Status.WAITING && e.getOwner() == null) {
+        e.setDueAt(now());
+        wake[0] = true;
+      }
+      return true;
+    });
+    if (wake[0]) {
+      dispatcher.kick(uid);
+    }
+  }
+
+  /** A control change under a row lock; bumps the signal count when it changed something. */
+  private String control(WorkflowDefinition def, String instanceId, ControlChange change) {
+    return tx.inTransaction(em -> {
+      InstanceEntity e = store.lockInstance(em, def.name(), instanceId);
+      if (e == null) {
+        throw notFound(instanceId);
+      }
+      if (change.apply(em, e)) {
+        e.setSignals(e.getSignals() + 1);
+        e.setModifiedAt(now());
+      }
+      return e.getUid();
+    });
+  }
+
+  @FunctionalInterface
+  private interface ControlChange {
+    boolean apply(EntityManager em, InstanceEntity e);
+  }
+
+  private static WorkflowException illegal(String id, Status s, String what) {
+    return new WorkflowException(Reason.ILLEGAL_STATE,
+        "cannot " + what + " instance '" + id + "': it is " + s.wireName());
+  }
+
+  // ------------------------------------------------------------------ turn outcomes
+
+  void finishTurn(Turn turn, Turn.Outcome outcome) {
+    InstanceRecord r = turn.instance;
+    String wf = r.workflowName();
+    long now = now();
+    switch (outcome.kind()) {
+      case COMPLETE -> {
+        String out;
+        try {
+          out = json.write(outcome.output());
+          Limits.checkSize(out, "the workflow's output");
+        } catch (RuntimeException e) {
+          boolean ok = release(turn, false, Status.ERRORED, null, null, "SerializationError",
+              "the output cannot be stored: " + e.getMessage(), now);
+          if (ok) {
+            emit(Type.WORKFLOW_FAILURE, wf, r.instanceId(), null, 0, "SerializationError", e.getMessage());
+          }
+          return;
+        }
+        if (release(turn, false, Status.COMPLETE, null, out, null, null, now)) {
+          emit(Type.WORKFLOW_SUCCESS, wf, r.instanceId(), null, 0, null, null);
+        }
+      }
+      case ERRORED -> {
+        if (release(turn, false, Status.ERRORED, null, null, outcome.errorName(),
+            outcome.errorMessage(), now)) {
+          emit(Type.WORKFLOW_FAILURE, wf, r.instanceId(), null, 0, outcome.errorName(),
+              outcome.errorMessage());
+        }
+      }
+      case SUSPENDED -> {
+        if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
+          dispatcher.wakeAt(outcome.dueAt());
+        } else {
+          settleConflict(turn);
+        }
+      }
+      case PAUSED -> {
+        if (release(turn, true, Status.PAUSED, null, null, null, null, now)) {
+          emit(Type.WORKFLOW_PAUSED, wf, r.instanceId(), null, 0, null, null);
+        } else {
+          settleConflict(turn);
+        }
+      }
+      case ABANDONED -> { }
+      default -> throw new IllegalStateException(outcome.kind().toString());
+    }
+  }
+
+  private boolean release(Turn turn, boolean checkSignals, Status status, Long due, String output,
+      String errorName, String errorMessage, long now) {
+    InstanceRecord r = turn.instance;
+    Long ended = status.isFinished() ? now : null;
+    return tx.inTransaction(em -> store.release(em, r.uid(), config.serverId(), r.gen(),
+        r.signals(), checkSignals, status.wireName(), due, output, errorName, errorMessage, ended,
+        now));
+  }
+
+  /**
+   * A turn wanted to wait but the row changed meanwhile: an event or a control request arrived.
+   * Applies a pending pause, otherwise makes the instance due at once so it looks again.
+   */
+  private void settleConflict(Turn turn) {
+    InstanceRecord r = turn.instance;
+    boolean[] paused = new boolean[1];
+    boolean rerun = tx.inTransaction(em -> {
+      InstanceEntity e = store.lockInstanceByUid(em, r.uid());
+      if (e == null || !config.serverId().equals(e.getOwner()) || e.getGen() != r.gen()) {
+        return false;
+      }
+      long now = now();
+      e.setOwner(null);
+      e.setLeaseUntil(null);
+      e.setModifiedAt(now);
+      if ("pause".equals(e.getControl())) {
+        e.setStatus(Status.PAUSED.wireName());
+        e.setControl(null);
+        e.setDueAt(null);
+        paused[0] = true;
+        return false;
+      }
+      e.setStatus(Status.WAITING.wireName());
+      e.setDueAt(now);
+      return true;
+    });
+    if (paused[0]) {
+      emit(Type.WORKFLOW_PAUSED, r.workflowName(), r.instanceId(), null, 0, null, null);
+    }
+    if (rerun) {
+      dispatcher.requestPoll();
+    }
+  }
+
+  /** Deletes finished instances older than the retention period, a batch at a time. */
+  void sweepRetention() {
+    long cutoff = now() - config.retention().toMillis();
+    int total = 0;
+    while (true) {
+      int n = tx.inTransaction(em -> {
+        List<String> uids = store.expired(em, cutoff, 500);
+        store.deleteInstances(em, uids);
+        return uids.size();
+      });
+      total += n;
+      if (n < 500) {
+        break;
+      }
+    }
+    if (total > 0) {
+      LOG.info("deleted " + total + " finished workflow instances past their retention");
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  void emit(Type type, String workflow, String instanceId, String step, int attempt,
+      String errorName, String errorMessage) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    EngineEvent e = new EngineEvent(type, workflow, instanceId, step, attempt,
+        Instant.ofEpochMilli(now()), errorName, errorMessage);
+    for (EngineListener l : listeners) {
+      try {
+        l.onEvent(e);
+      } catch (RuntimeException ex) {
+        LOG.log(Level.WARNING, "workflow event listener failed", ex);
+      }
+    }
+  }
+
+  /** Queues an event raised inside a transaction; {@link #flushEvents} sends it after commit. */
+  void emitLater(Type type, String workflow, String instanceId) {
+    PENDING.get().add(new EngineEvent(type, workflow, instanceId, null, 0,
+        Instant.ofEpochMilli(now()), null, null));
+  }
+
+  void flushEvents() {
+    List<EngineEvent> pending = PENDING.get();
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<EngineEvent> copy = new ArrayList<>(pending);
+    pending.clear();
+    for (EngineEvent e : copy) {
+      emit(e.type(), e.workflow(), e.instanceId(), null, 0, null, null);
+    }
+  }
+
+  private static InstanceRecord recordOf(InstanceEntity e) {
+    return new InstanceRecord(e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
+        e.getParams(), e.getOutput(), e.getErrorName(), e.getErrorMessage(), e.getTriggerSource(),
+        e.getVersionId(), e.getCreatedAt(), e.getModifiedAt(), e.getStartedAt(), e.getEndedAt(),
+        e.getDueAt(), e.getOwner(), e.getLeaseUntil(), e.getGen(), e.getSignals(), e.getControl());
+  }
+
+  // ------------------------------------------------------------------ accessors
+
+  long now() {
+    return clock.millis();
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  public WorkflowRegistry registry() {
+    return registry;
+  }
+
+  public String serverId() {
+    return config.serverId();
+  }
+
+  /** Turns running on this server now. */
+  public int runningTurns() {
+    return dispatcher.activeCount();
+  }
+
+  /** Runs a dispatch poll now (tests, operators). */
+  public void pollNow() {
+    dispatcher.poll();
+  }
+
+  Transactor tx() {
+    return tx;
+  }
+
+  WakeUpTimer timer() {
+    return timer;
+  }
+
+  ExecutorService turnExecutor() {
+    return turnExecutor;
+  }
+
+  ExecutorService branchExecutor() {
+    return branchExecutor;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  WorkflowStore store() {
+    return store;
+  }
+
+  public Json json() {
+    return json;
+  }
+}

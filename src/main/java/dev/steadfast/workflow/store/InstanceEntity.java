@@ -1,0 +1,228 @@
+package dev.steadfast.workflow.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A workflow instance: its status, params, output and dispatch bookkeeping. */
+@Entity
+@Table(name = "sf_instance")
+public class InstanceEntity {
+  @Id String uid;
+
+  @Column(name = "workflow_name")
+  String workflowName;
+
+  @Column(name = "instance_id")
+  String instanceId;
+
+  String status;
+  String params;
+  String output;
+
+  @Column(name = "error_name")
+  String errorName;
+
+  @Column(name = "error_message")
+  String errorMessage;
+
+  @Column(name = "trigger_source")
+  String triggerSource;
+
+  @Column(name = "version_id")
+  String versionId;
+
+  @Column(name = "created_at")
+  long createdAt;
+
+  @Column(name = "modified_at")
+  long modifiedAt;
+
+  @Column(name = "started_at")
+  Long startedAt;
+
+  @Column(name = "ended_at")
+  Long endedAt;
+
+  @Column(name = "due_at")
+  Long dueAt;
+
+  String owner;
+
+  @Column(name = "lease_until")
+  Long leaseUntil;
+
+  int gen;
+  long signals;
+  String control;
+
+  public InstanceEntity() {}
+
+  InstanceRecord toRecord() {
+    return new InstanceRecord(
+        uid, workflowName, instanceId, status, params, output, errorName, errorMessage,
+        triggerSource, versionId, createdAt, modifiedAt, startedAt, endedAt, dueAt, owner,
+        leaseUntil, gen, signals, control);
+  }
+
+  public String getUid() {
+    return uid;
+  }
+
+  public void setUid(String uid) {
+    this.uid = uid;
+  }
+
+  public String getWorkflowName() {
+    return workflowName;
+  }
+
+  public void setWorkflowName(String workflowName) {
+    this.workflowName = workflowName;
+  }
+
+  public String getInstanceId() {
+    return instanceId;
+  }
+
+  public void setInstanceId(String instanceId) {
+    this.instanceId = instanceId;
+  }
+
+  public String getStatus() {
+    return status;
+  }
+
+  public void setStatus(String status) {
+    this.status = status;
+  }
+
+  public String getParams() {
+    return params;
+  }
+
+  public void setParams(String params) {
+    this.params = params;
+  }
+
+  public String getOutput() {
+    return output;
+  }
+
+  public void setOutput(String output) {
+    this.output = output;
+  }
+
+  public String getErrorName() {
+    return errorName;
+  }
+
+  public void setErrorName(String errorName) {
+    this.errorName = errorName;
+  }
+
+  public String getErrorMessage() {
+    return errorMessage;
+  }
+
+  public void setErrorMessage(String errorMessage) {
+    this.errorMessage = errorMessage;
+  }
+
+  public String getTriggerSource() {
+    return triggerSource;
+  }
+
+  public void setTriggerSource(String triggerSource) {
+    this.triggerSource = triggerSource;
+  }
+
+  public String getVersionId() {
+    return versionId;
+  }
+
+  public void setVersionId(String versionId) {
+    this.versionId = versionId;
+  }
+
+  public long getCreatedAt() {
+    return createdAt;
+  }
+
+  public void setCreatedAt(long createdAt) {
+    this.createdAt = createdAt;
+  }
+
+  public long getModifiedAt() {
+    return modifiedAt;
+  }
+
+  public void setModifiedAt(long modifiedAt) {
+    this.modifiedAt = modifiedAt;
+  }
+
+  public Long getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(Long startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public Long getEndedAt() {
+    return endedAt;
+  }
+
+  public void setEndedAt(Long endedAt) {
+    this.endedAt = endedAt;
+  }
+
+  public Long getDueAt() {
+    return dueAt;
+  }
+
+  public void setDueAt(Long dueAt) {
+    this.dueAt = dueAt;
+  }
+
+  public String getOwner() {
+    return owner;
+  }
+
+  public void setOwner(String owner) {
+    this.owner = owner;
+  }
+
+  public Long getLeaseUntil() {
+    return leaseUntil;
+  }
+
+  public void setLeaseUntil(Long leaseUntil) {
+    this.leaseUntil = leaseUntil;
+  }
+
+  public int getGen() {
+    return gen;
+  }
+
+  public void setGen(int gen) {
+    this.gen = gen;
+  }
+
+  public long getSignals() {
+    return signals;
+  }
+
+  public void setSignals(long signals) {
+    this.signals = signals;
+  }
+
+  public String getControl() {
+    return control;
+  }
+
+  public void setControl(String control) {
+    this.control = control;
+  }
+}

@@ -1,0 +1,523 @@
+package dev.steadfast.workflow.store;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The queries of the workflow engine. Every method runs inside the caller's transaction on the
+ * given {@link EntityManager}; none opens one of its own.
+ */
+public final class WorkflowStore {
+
+  // ---------------------------------------------------------------- workflows
+
+  /** Records a deployed workflow, or updates its class, binding and version. */
+  public void registerWorkflow(
+      EntityManager em, String name, String className, String binding, String versionId, long now) {
+    WorkflowEntity w = em.find(WorkflowEntity.class, name);
+    if (w == null) {
+      w = new WorkflowEntity();
+      w.name = name;
+      w.createdAt = now;
+      w.modifiedAt = now;
+      w.className = className;
+      w.binding = binding;
+      w.versionId = versionId;
+      em.persist(w);
+    } else if (!className.equals(w.className)
+        || !binding.equals(w.binding)
+        || !versionId.equals(w.versionId)) {
+      w.className = className;
+      w.binding = binding;
+      w.versionId = versionId;
+      w.modifiedAt = now;
+    }
+  }
+
+  public List<WorkflowRecord> workflows(EntityManager em) {
+    return em.createQuery("SELECT w FROM WorkflowEntity w ORDER BY w.name", WorkflowEntity.class)
+        .getResultList()
+        .stream()
+        .map(WorkflowEntity::toRecord)
+        .toList();
+  }
+
+  public WorkflowRecord workflow(EntityManager em, String name) {
+    WorkflowEntity w = em.find(WorkflowEntity.class, name);
+    return w == null ? null : w.toRecord();
+  }
+
+  /** Instance counts per status of one workflow. */
+  public Map<String, Long> statusCounts(EntityManager em, String workflowName) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Object[] row :
+        em.createQuery(
+                "SELECT i.status, COUNT(i) FROM InstanceEntity i WHERE i.workflowName = :w"
+                    + " GROUP BY i.status",
+                Object[].class)
+            .setParameter("w", workflowName)
+            .getResultList()) {
+      counts.put((String) row[0], (Long) row[1]);
+    }
+    return counts;
+  }
+
+  /** When the newest instance of the workflow was created, or null. */
+  public Long lastTriggered(EntityManager em, String workflowName) {
+    return em.createQuery(
+            "SELECT MAX(i.createdAt) FROM InstanceEntity i WHERE i.workflowName = :w", Long.class)
+        .setParameter("w", workflowName)
+        .getSingleResult();
+  }
+
+  /** Deletes the workflow row and all its instances; returns the number of instances deleted. */
+  public int deleteWorkflow(EntityManager em, String name) {
+    List<String> uids =
+        em.createQuery("SELECT i.uid FROM InstanceEntity i WHERE i.workflowName = :w", String.class)
+            .setParameter("w", name)
+            .getResultList();
+    deleteInstances(em, uids);
+    em.createQuery("DELETE FROM WorkflowEntity w WHERE w.name = :w")
+        .setParameter("w", name)
+        .executeUpdate();
+    return uids.size();
+  }
+
+  // ---------------------------------------------------------------- instances
+
+  public void insertInstance(EntityManager em, InstanceEntity instance) {
+    em.persist(instance);
+  }
+
+  /** The ids among {@code ids} that the workflow already has. */
+  public Set<String> existingIds(EntityManager em, String workflowName, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        em.createQuery(
+                "SELECT i.instanceId FROM InstanceEntity i WHERE i.workflowName = :w"
+                    + " AND i.instanceId IN :ids",
+                String.class)
+            .setParameter("w", workflowName)
+            .setParameter("ids", ids)
+            .getResultList());
+  }
+
+  /** The instance, or null. */
+  public InstanceRecord instance(EntityManager em, String workflowName, String instanceId) {
+    InstanceEntity e = findInstance(em, workflowName, instanceId, false);
+    return e == null ? null : e.toRecord();
+  }
+
+  /** The instance row locked for update (managed: changes are written at commit), or null. */
+  public InstanceEntity lockInstance(EntityManager em, String workflowName, String instanceId) {
+    return findInstance(em, workflowName, instanceId, true);
+  }
+
+  public InstanceEntity lockInstanceByUid(EntityManager em, String uid) {
+    return em.find(InstanceEntity.class, uid, LockModeType.PESSIMISTIC_WRITE);
+  }
+
+  public InstanceRecord instanceByUid(EntityManager em, String uid) {
+    InstanceEntity e = em.find(InstanceEntity.class, uid);
+    return e == null ? null : e.toRecord();
+  }
+
+  private InstanceEntity findInstance(
+      EntityManager em, String workflowName, String instanceId, boolean lock) {
+    TypedQuery<InstanceEntity> q =
+        em.createQuery(
+                "SELECT i FROM InstanceEntity i WHERE i.workflowName = :w AND i.instanceId = :id",
+                InstanceEntity.class)
+            .setParameter("w", workflowName)
+            .setParameter("id", instanceId);
+    if (lock) {
+      q.setLockMode(LockModeType.PESSIMISTIC_WRITE);
+    }
+    List<InstanceEntity> list = q.getResultList();
+    return list.isEmpty() ? null : list.get(0);
+  }
+
+  /**
+   * Instances of a workflow, newest first (or oldest first), filtered by status and creation time,
+   * paged by a (created_at, uid) keyset cursor.
+   */
+  public List<InstanceRecord> listInstances(
+      EntityManager em,
+      String workflowName,
+      Collection<String> statuses,
+      Long createdFrom,
+      Long createdTo,
+      boolean ascending,
+      Long cursorCreatedAt,
+      String cursorUid,
+      int limit) {
+    StringBuilder jpql = new StringBuilder("SELECT i FROM InstanceEntity i WHERE i.workflowName = :w");
+    Map<String, Object> params = new HashMap<>();
+    params.put("w", workflowName);
+    if (statuses != null && !statuses.isEmpty()) {
+      jpql.append(" AND i.status IN :st");
+      params.put("st", statuses);
+    }
+    if (createdFrom != null) {
+      jpql.append(" AND i.createdAt >= :from");
+      params.put("from", createdFrom);
+    }
+    if (createdTo != null) {
+      jpql.append(" AND i.createdAt <= :to");
+      params.put("to", createdTo);
+    }
+    if (cursorCreatedAt != null) {
+      String op = ascending ? ">" : "<";
+      jpql.append(" AND (i.createdAt ").append(op).append(" :cc OR (i.createdAt = :cc AND i.uid ")
+          .append(op).append(" :cu))");
+      params.put("cc", cursorCreatedAt);
+      params.put("cu", cursorUid);
+    }
+    String dir = ascending ? "ASC" : "DESC";
+    jpql.append(" ORDER BY i.createdAt ").append(dir).append(", i.uid ").append(dir);
+    TypedQuery<InstanceEntity> q = em.createQuery(jpql.toString(), InstanceEntity.class);
+    params.forEach(q::setParameter);
+    return q.setMaxResults(limit).getResultList().stream().map(InstanceEntity::toRecord).toList();
+  }
+
+  /** Deletes instances with everything recorded for them. */
+  public void deleteInstances(EntityManager em, Collection<String> uids) {
+    if (uids.isEmpty()) {
+      return;
+    }
+    for (String entity : new String[] {"AttemptEntity", "StepEntity", "EventEntity"}) {
+      em.createQuery("DELETE FROM " + entity + " x WHERE x.instanceUid IN :u")
+          .setParameter("u", uids)
+          .executeUpdate();
+    }
+    em.createQuery("DELETE FROM InstanceEntity i WHERE i.uid IN :u")
+        .setParameter("u", uids)
+        .executeUpdate();
+  }
+
+  /** Uids of finished instances that ended before {@code cutoff}, at most {@code limit}. */
+  public List<String> expired(EntityManager em, long cutoff, int limit) {
+    return em.createQuery(
+            "SELECT i.uid FROM InstanceEntity i WHERE i.endedAt < :c"
+                + " AND i.status IN ('complete', 'errored', 'terminated')",
+            String.class)
+        .setParameter("c", cutoff)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Uids of instances due to run that nobody holds, earliest first. */
+  public List<String> due(EntityManager em, long now, int limit) {
+    return em.createQuery(
+            "SELECT i.uid FROM InstanceEntity i WHERE i.dueAt <= :now"
+                + " AND (i.owner IS NULL OR i.leaseUntil < :now) ORDER BY i.dueAt",
+            String.class)
+        .setParameter("now", now)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /**
+   * The earliest time something may become runnable: a due time of an unheld instance, or the
+   * lease end of an instance held by another server. Null when nothing is pending.
+   */
+  public Long nextWake(EntityManager em, String self) {
+    Long due =
+        em.createQuery(
+                "SELECT MIN(i.dueAt) FROM InstanceEntity i WHERE i.owner IS NULL", Long.class)
+            .getSingleResult();
+    Long lease =
+        em.createQuery(
+                "SELECT MIN(i.leaseUntil) FROM InstanceEntity i WHERE i.owner IS NOT NULL"
+                    + " AND i.owner <> :me AND i.dueAt IS NOT NULL",
+                Long.class)
+            .setParameter("me", self)
+            .getSingleResult();
+    if (due == null) {
+      return lease;
+    }
+    return lease == null ? due : Math.min(due, lease);
+  }
+
+  /**
+   * Claims a due instance for {@code owner} until {@code leaseUntil}; returns the managed row, or
+   * null if it is not due or someone else holds it.
+   */
+  public InstanceEntity claim(
+      EntityManager em, String uid, String owner, long leaseUntil, long now) {
+    int n =
+        em.createQuery(
+                "UPDATE InstanceEntity i SET i.owner = :o, i.leaseUntil = :l WHERE i.uid = :u"
+                    + " AND i.dueAt <= :now AND (i.owner IS NULL OR i.leaseUntil < :now)")
+            .setParameter("o", owner)
+            .setParameter("l", leaseUntil)
+            .setParameter("u", uid)
+            .setParameter("now", now)
+            .executeUpdate();
+    if (n == 0) {
+      return null;
+    }
+    InstanceEntity e = em.find(InstanceEntity.class, uid);
+    em.refresh(e);
+    return e;
+  }
+
+  /** Extends the leases of everything {@code owner} holds. */
+  public int renewLeases(EntityManager em, String owner, long leaseUntil) {
+    return em.createQuery("UPDATE InstanceEntity i SET i.leaseUntil = :l WHERE i.owner = :o")
+        .setParameter("l", leaseUntil)
+        .setParameter("o", owner)
+        .executeUpdate();
+  }
+
+  /** Drops every claim of {@code owner}: used at startup, when nothing of ours can be running. */
+  public int releaseAll(EntityManager em, String owner) {
+    return em.createQuery(
+            "UPDATE InstanceEntity i SET i.owner = NULL, i.leaseUntil = NULL WHERE i.owner = :o")
+        .setParameter("o", owner)
+        .executeUpdate();
+  }
+
+  /** For the given uids: the ones still held by {@code owner}, with their gen and control. */
+  public Map<String, Object[]> heldState(EntityManager em, String owner, Collection<String> uids) {
+    Map<String, Object[]> out = new HashMap<>();
+    if (uids.isEmpty()) {
+      return out;
+    }
+    for (Object[] row :
+        em.createQuery(
+                "SELECT i.uid, i.gen, i.control FROM InstanceEntity i WHERE i.uid IN :u"
+                    + " AND i.owner = :o",
+                Object[].class)
+            .setParameter("u", uids)
+            .setParameter("o", owner)
+            .getResultList()) {
+      out.put((String) row[0], row);
+    }
+    return out;
+  }
+
+  /**
+   * Ends a turn: writes the outcome and gives up the claim, unless the row changed since the turn
+   * began (another owner, a new generation, or a signal). Returns whether it was written.
+   */
+  public boolean release(
+      EntityManager em,
+      String uid,
+      String owner,
+      int gen,
+      long seenSignals,
+      boolean checkSignals,
+      String status,
+      Long dueAt,
+      String output,
+      String errorName,
+      String errorMessage,
+      Long endedAt,
+      long now) {
+    String jpql =
+        "UPDATE InstanceEntity i SET i.status = :s, i.dueAt = :d, i.output = :o, i.errorName = :en,"
+            + " i.errorMessage = :em, i.endedAt = :e, i.modifiedAt = :now, i.owner = NULL,"
+            + " i.leaseUntil = NULL, i.control = NULL,"
+            + " i.startedAt = COALESCE(i.startedAt, :now)"
+            + " WHERE i.uid = :u AND i.owner = :me AND i.gen = :g"
+            + (checkSignals ? " AND i.signals = :sig" : "");
+    var q =
+        em.createQuery(jpql)
+            .setParameter("s", status)
+            .setParameter("d", dueAt)
+            .setParameter("o", output)
+            .setParameter("en", errorName)
+            .setParameter("em", errorMessage)
+            .setParameter("e", endedAt)
+            .setParameter("now", now)
+            .setParameter("u", uid)
+            .setParameter("me", owner)
+            .setParameter("g", gen);
+    if (checkSignals) {
+      q.setParameter("sig", seenSignals);
+    }
+    return q.executeUpdate() == 1;
+  }
+
+  /** Marks a queued instance running (first journal write of a turn started by create). */
+  public void markRunning(EntityManager em, String uid, long now) {
+    em.createQuery(
+            "UPDATE InstanceEntity i SET i.status = 'running', i.startedAt = COALESCE(i.startedAt,"
+                + " :now), i.modifiedAt = :now WHERE i.uid = :u AND i.status = 'queued'")
+        .setParameter("now", now)
+        .setParameter("u", uid)
+        .executeUpdate();
+  }
+
+  // ---------------------------------------------------------------- journal
+
+  /** The step rows of one generation, in the order they were first recorded. */
+  public List<StepRecord> steps(EntityManager em, String uid, int gen) {
+    return em.createQuery(
+            "SELECT s FROM StepEntity s WHERE s.instanceUid = :u AND s.gen = :g ORDER BY s.seq",
+            StepEntity.class)
+        .setParameter("u", uid)
+        .setParameter("g", gen)
+        .getResultList()
+        .stream()
+        .map(StepEntity::toRecord)
+        .toList();
+  }
+
+  /** The attempt rows of one generation by step key, each list in attempt order. */
+  public Map<String, List<AttemptRecord>> attempts(EntityManager em, String uid, int gen) {
+    Map<String, List<AttemptRecord>> out = new HashMap<>();
+    for (AttemptEntity a :
+        em.createQuery(
+                "SELECT a FROM AttemptEntity a WHERE a.instanceUid = :u AND a.gen = :g"
+                    + " ORDER BY a.attempt",
+                AttemptEntity.class)
+            .setParameter("u", uid)
+            .setParameter("g", gen)
+            .getResultList()) {
+      out.computeIfAbsent(a.stepKey(), k -> new ArrayList<>()).add(a.toRecord());
+    }
+    return out;
+  }
+
+  /** Inserts a new step row. */
+  public void insertStep(EntityManager em, String uid, int gen, StepRecord step) {
+    em.persist(StepEntity.of(uid, gen, step));
+  }
+
+  /** Overwrites an existing step row. */
+  public void updateStep(EntityManager em, String uid, int gen, StepRecord step) {
+    StepEntity e = em.find(StepEntity.class, new StepId(uid, gen, step.key()));
+    if (e == null) {
+      em.persist(StepEntity.of(uid, gen, step));
+    } else {
+      e.copy(step);
+    }
+  }
+
+  public void insertAttempt(EntityManager em, String uid, int gen, String stepKey, AttemptRecord a) {
+    em.persist(AttemptEntity.of(uid, gen, stepKey, a));
+  }
+
+  /** Writes the end of an attempt whose start was recorded earlier. */
+  public void finishAttempt(EntityManager em, String uid, int gen, String stepKey, AttemptRecord a) {
+    AttemptEntity e = em.find(AttemptEntity.class, new AttemptId(uid, gen, stepKey, a.attempt()));
+    if (e == null) {
+      em.persist(AttemptEntity.of(uid, gen, stepKey, a));
+    } else {
+      e.endedAt = a.endedAt();
+      e.success = a.success();
+      e.errorName = a.errorName();
+      e.errorMessage = a.errorMessage();
+    }
+  }
+
+  /** Marks attempts that never ended (their server died) as lost. */
+  public void markLostAttempts(EntityManager em, String uid, int gen, String stepKey, long now) {
+    em.createQuery(
+            "UPDATE AttemptEntity a SET a.endedAt = :now, a.success = FALSE,"
+                + " a.errorName = 'AttemptLost', a.errorMessage = 'the server running this attempt"
+                + " stopped before it ended' WHERE a.instanceUid = :u AND a.gen = :g"
+                + " AND a.stepKey = :k AND a.endedAt IS NULL")
+        .setParameter("now", now)
+        .setParameter("u", uid)
+        .setParameter("g", gen)
+        .setParameter("k", stepKey)
+        .executeUpdate();
+  }
+
+  /**
+   * Keeps the steps recorded before {@code fromSeq} (all of them when null is not given: none) by
+   * copying them into generation {@code newGen}, then deletes generation {@code oldGen}.
+   */
+  public void carryOver(EntityManager em, String uid, int oldGen, int newGen, int fromSeq) {
+    List<StepEntity> keep =
+        em.createQuery(
+                "SELECT s FROM StepEntity s WHERE s.instanceUid = :u AND s.gen = :g AND s.seq < :q",
+                StepEntity.class)
+            .setParameter("u", uid)
+            .setParameter("g", oldGen)
+            .setParameter("q", fromSeq)
+            .getResultList();
+    Map<String, List<AttemptRecord>> attempts = attempts(em, uid, oldGen);
+    List<StepRecord> records = keep.stream().map(StepEntity::toRecord).toList();
+    deleteGeneration(em, uid, oldGen);
+    em.flush();
+    for (StepRecord r : records) {
+      insertStep(em, uid, newGen, r);
+      for (AttemptRecord a : attempts.getOrDefault(r.key(), List.of())) {
+        insertAttempt(em, uid, newGen, r.key(), a);
+      }
+    }
+  }
+
+  /** Deletes every step and attempt row of generations up to {@code gen}. */
+  public void deleteGeneration(EntityManager em, String uid, int gen) {
+    em.createQuery("DELETE FROM AttemptEntity a WHERE a.instanceUid = :u AND a.gen <= :g")
+        .setParameter("u", uid)
+        .setParameter("g", gen)
+        .executeUpdate();
+    em.createQuery("DELETE FROM StepEntity s WHERE s.instanceUid = :u AND s.gen <= :g")
+        .setParameter("u", uid)
+        .setParameter("g", gen)
+        .executeUpdate();
+  }
+
+  // ---------------------------------------------------------------- events
+
+  public void insertEvent(EntityManager em, String uid, String type, String payload, long now) {
+    EventEntity e = new EventEntity();
+    e.instanceUid = uid;
+    e.eventType = type;
+    e.payload = payload;
+    e.createdAt = now;
+    em.persist(e);
+  }
+
+  /**
+   * Takes the oldest unconsumed event of {@code type} for the instance and marks it consumed by
+   * the step; returns {payload, createdAt} or null when none is buffered.
+   */
+  public Object[] consumeEvent(EntityManager em, String uid, String type, int gen, String stepKey) {
+    List<EventEntity> list =
+        em.createQuery(
+                "SELECT e FROM EventEntity e WHERE e.instanceUid = :u AND e.eventType = :t"
+                    + " AND e.consumedBy IS NULL ORDER BY e.seq",
+                EventEntity.class)
+            .setParameter("u", uid)
+            .setParameter("t", type)
+            .setMaxResults(1)
+            .getResultList();
+    if (list.isEmpty()) {
+      return null;
+    }
+    EventEntity e = list.get(0);
+    e.consumedBy = stepKey;
+    e.consumedGen = gen;
+    return new Object[] {e.payload, e.createdAt};
+  }
+
+  /** Buffered (unconsumed) events of an instance: {type, payload, createdAt} in FIFO order. */
+  public List<Object[]> pendingEvents(EntityManager em, String uid) {
+    return em.createQuery(
+            "SELECT e.eventType, e.payload, e.createdAt FROM EventEntity e WHERE e.instanceUid = :u"
+                + " AND e.consumedBy IS NULL ORDER BY e.seq",
+            Object[].class)
+        .setParameter("u", uid)
+        .getResultList();
+  }
+}
