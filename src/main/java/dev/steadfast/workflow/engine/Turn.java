@@ -620,8 +620,12 @@ final class Turn implements WorkflowStep {
       if (done || abandoned) {
         return;
       }
+      boolean mark = needsRunningMark;
       try {
         engine.tx().inTransaction(em -> {
+          if (mark) {
+            engine.store().markRunning(em, uid(), engine.now());
+          }
           if (lostAttempt) {
             engine.store().markLostAttempts(em, uid(), gen(), running.key(), start);
           }
@@ -635,6 +639,9 @@ final class Turn implements WorkflowStep {
           return null;
         });
         written = true;
+        if (mark) {
+          needsRunningMark = false;
+        }
       } catch (RuntimeException e) {
         LOG.log(Level.FINE, "could not record the start of an attempt", e);
       }

@@ -1,0 +1,473 @@
+package dev.steadfast.workflow.engine;
+
+import static dev.steadfast.workflow.engine.TestWorkflows.ATTEMPTS;
+import static dev.steadfast.workflow.engine.TestWorkflows.ran;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadfast.workflow.InstanceStatus;
+import dev.steadfast.workflow.RestartFrom;
+import dev.steadfast.workflow.Status;
+import dev.steadfast.workflow.TypeRef;
+import dev.steadfast.workflow.WorkflowClient;
+import dev.steadfast.workflow.WorkflowClient.NewInstance;
+import dev.steadfast.workflow.WorkflowException;
+import dev.steadfast.workflow.WorkflowInstance;
+import dev.steadfast.workflow.engine.TestWorkflows.ApprovalParams;
+import dev.steadfast.workflow.engine.TestWorkflows.Decision;
+import dev.steadfast.workflow.engine.TestWorkflows.FlakyParams;
+import dev.steadfast.workflow.engine.TestWorkflows.Item;
+import dev.steadfast.workflow.engine.TestWorkflows.LongParams;
+import dev.steadfast.workflow.engine.TestWorkflows.Order;
+import dev.steadfast.workflow.engine.TestWorkflows.Receipt;
+import dev.steadfast.workflow.store.AttemptRecord;
+import dev.steadfast.workflow.store.StepRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine semantics of {@code shared/spec/engine-semantics.md}, run against a real database
+ * (the subclasses choose H2 or PostgreSQL).
+ */
+abstract class EngineContract {
+  protected EngineHarness h;
+  protected DataSource db;
+
+  abstract DataSource newDatabase();
+
+  @BeforeEach
+  void startEngine() {
+    db = newDatabase();
+    h = newHarness("server-a").start();
+  }
+
+  EngineHarness newHarness(String serverId) {
+    return new EngineHarness(db, EngineHarness.fastConfig(serverId))
+        .register(TestWorkflows.OrderWorkflow.class, TestWorkflows.OrderWorkflow::new)
+        .register(TestWorkflows.FlakyWorkflow.class, TestWorkflows.FlakyWorkflow::new)
+        .register(TestWorkflows.NonRetryableWorkflow.class, TestWorkflows.NonRetryableWorkflow::new)
+        .register(TestWorkflows.SlowWorkflow.class, TestWorkflows.SlowWorkflow::new)
+        .register(TestWorkflows.ApprovalWorkflow.class, TestWorkflows.ApprovalWorkflow::new)
+        .register(TestWorkflows.CollectorWorkflow.class, TestWorkflows.CollectorWorkflow::new)
+        .register(TestWorkflows.StaleWaiterWorkflow.class, TestWorkflows.StaleWaiterWorkflow::new)
+        .register(TestWorkflows.LongWorkflow.class, TestWorkflows.LongWorkflow::new)
+        .register(TestWorkflows.ManyStepsWorkflow.class, TestWorkflows.ManyStepsWorkflow::new)
+        .register(TestWorkflows.ThreePhaseWorkflow.class, TestWorkflows.ThreePhaseWorkflow::new)
+        .register(TestWorkflows.FanOutWorkflow.class, TestWorkflows.FanOutWorkflow::new);
+  }
+
+  @AfterEach
+  void stopEngine() {
+    h.close();
+    if (db instanceof org.h2.jdbcx.JdbcConnectionPool p) {
+      p.dispose();
+    }
+  }
+
+  static String id() {
+    return "t-" + UUID.randomUUID();
+  }
+
+  <P> WorkflowClient<P> client(String name) {
+    return h.engine.client(name);
+  }
+
+  // ------------------------------------------------------------------ basics
+
+  @Test
+  void stepsFeedLaterStepsAndTheOutputComesBackTyped() {
+    WorkflowClient<Order> orders = client("ORDER_WORKFLOW");
+    String id = id();
+    WorkflowInstance i = orders.create(id, new Order("ada", List.of(
+        new Item("a", 2, 1.5), new Item("b", 1, 4.0))));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals(new Receipt("ada", 7.0, 2), s.output(Receipt.class));
+    // the sleep ended the first turn; the replay did not run completed steps again
+    assertEquals(1, ran(id, "load items"));
+    assertEquals(1, ran(id, "price"));
+    assertEquals(1, ran(id, "receipt"));
+    assertNull(s.error());
+  }
+
+  @Test
+  void sleepingInstanceReportsWaiting() {
+    WorkflowClient<Order> orders = client("orders");
+    WorkflowInstance i = orders.create(id(), new Order("bob", List.of()));
+    h.await(i, Status.WAITING, Duration.ofSeconds(5));
+    h.await(i, Status.COMPLETE);
+  }
+
+  @Test
+  void resultsComeBackWithTheirTypeInANewEngine() {
+    // first engine runs until the sleep, a second engine (new JVM objects) finishes
+    WorkflowClient<Order> orders = client("orders");
+    String id = id();
+    WorkflowInstance i = orders.create(id, new Order("cy", List.of(new Item("x", 3, 2.0))));
+    h.await(i, Status.WAITING, Duration.ofSeconds(5));
+    h.close();
+    h = newHarness("server-a").start();
+    InstanceStatus s = h.await(h.engine.<Order>client("orders").get(id), Status.COMPLETE);
+    assertEquals(new Receipt("cy", 6.0, 1), s.output(Receipt.class));
+    assertEquals(1, ran(id, "load items"));
+  }
+
+  // ------------------------------------------------------------------ retries
+
+  @Test
+  void retriesNumberAttemptsAndRecordEachOne() {
+    String id = id();
+    WorkflowInstance i = client("flaky").create(id, new FlakyParams(2, 3, 20, "constant", false));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("ok after 3", s.output(String.class));
+    assertEquals(List.of(1, 2, 3), ATTEMPTS.get(id + "/call"));
+    WorkflowEngine.InstanceView v = h.engine.view("flaky", id);
+    List<AttemptRecord> attempts = v.attempts().get("do:call-1");
+    assertEquals(3, attempts.size());
+    assertEquals(false, attempts.get(0).success());
+    assertEquals("IllegalStateException", attempts.get(0).errorName());
+    assertEquals("boom 1", attempts.get(0).errorMessage());
+    assertEquals(true, attempts.get(2).success());
+    // constant backoff of 20 ms between attempts
+    assertTrue(attempts.get(1).startedAt() - attempts.get(0).endedAt() >= 20);
+    assertTrue(attempts.get(2).startedAt() - attempts.get(1).endedAt() >= 20);
+  }
+
+  @Test
+  void exponentialBackoffDoublesTheDelay() {
+    String id = id();
+    WorkflowInstance i = client("flaky").create(id, new FlakyParams(3, 3, 100, "exponential", false));
+    h.await(i, Status.COMPLETE);
+    List<AttemptRecord> a = h.engine.view("flaky", id).attempts().get("do:call-1");
+    assertTrue(a.get(1).startedAt() - a.get(0).endedAt() >= 100);
+    assertTrue(a.get(2).startedAt() - a.get(1).endedAt() >= 200);
+    assertTrue(a.get(3).startedAt() - a.get(2).endedAt() >= 400);
+  }
+
+  @Test
+  void exhaustedRetriesErrorTheInstanceWithTheLastError() {
+    String id = id();
+    WorkflowInstance i = client("flaky").create(id, new FlakyParams(9, 2, 10, "linear", false));
+    InstanceStatus s = h.await(i, Status.ERRORED);
+    assertEquals("IllegalStateException", s.error().name());
+    assertEquals("boom 3", s.error().message());
+    assertEquals(3, ran(id, "call"));
+  }
+
+  @Test
+  void aCaughtFailingStepLetsTheInstanceComplete() {
+    String id = id();
+    WorkflowInstance i = client("flaky").create(id, new FlakyParams(9, 1, 10, "constant", true));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("fallback after IllegalStateException: boom 2", s.output(String.class));
+    assertEquals(2, ran(id, "call"));
+  }
+
+  @Test
+  void nonRetryableErrorIsNotRetriedAndCanBeCaught() {
+    String caught = id();
+    InstanceStatus s = h.await(client("non-retryable").create(caught, true), Status.COMPLETE);
+    assertEquals("caught card declined", s.output(String.class));
+    // the sleep forced a replay: the recorded error was thrown again, the step did not run again
+    assertEquals(1, ran(caught, "fail"));
+
+    String uncaught = id();
+    s = h.await(client("non-retryable").create(uncaught, false), Status.ERRORED);
+    assertEquals("NonRetryableError", s.error().name());
+    assertEquals("card declined", s.error().message());
+    assertEquals(1, ran(uncaught, "fail"));
+  }
+
+  @Test
+  void anAttemptThatTimesOutIsRetried() {
+    String id = id();
+    WorkflowInstance i = client("slow").create(id, new TestWorkflows.SlowParams(1, 1));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("fast at last", s.output(String.class));
+    List<AttemptRecord> a = h.engine.view("slow", id).attempts().get("do:slow-1");
+    assertEquals("TimeoutError", a.get(0).errorName());
+    assertTrue(a.get(0).endedAt() - a.get(0).startedAt() < 2_000, "interrupted, not waited out");
+
+    String failing = id();
+    s = h.await(client("slow").create(failing, new TestWorkflows.SlowParams(2, 9)), Status.ERRORED);
+    // limit 2 retries: 3 attempts, all timed out
+    assertEquals("TimeoutError", s.error().name());
+    assertEquals(3, ran(failing, "slow"));
+  }
+
+  // ------------------------------------------------------------------ events
+
+  @Test
+  void anEventSentBeforeTheWaitIsDelivered() {
+    String id = id();
+    WorkflowInstance i = client("approval").create(id, new ApprovalParams(60_000));
+    i.sendEvent("approval", new Decision(true, "looks good"));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("approved: looks good", s.output(String.class));
+  }
+
+  @Test
+  void anEventSentWhileWaitingResumesTheInstance() {
+    WorkflowInstance i = client("approval").create(id(), new ApprovalParams(60_000));
+    h.await(i, Status.WAITING);
+    long t0 = System.nanoTime();
+    i.sendEvent("approval", new Decision(false, "too expensive"));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("rejected: too expensive", s.output(String.class));
+    assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+  }
+
+  @Test
+  void aWaitThatTimesOutThrowsIntoTheWorkflow() {
+    WorkflowInstance i = client("approval").create(id(), new ApprovalParams(1_000));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("timed out", s.output(String.class));
+  }
+
+  @Test
+  void eventsOfOneTypeAreDeliveredInOrderOnce() {
+    WorkflowInstance i = client("collector").create(id(), null);
+    i.sendEvent("item", "one");
+    i.sendEvent("other", "ignored");
+    i.sendEvent("item", "two");
+    h.await(i, Status.WAITING);
+    i.sendEvent("item", "three");
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals(List.of("one", "two", "three"), s.output(new TypeRef<List<String>>() {}));
+  }
+
+  @Test
+  void anEventAfterATimedOutWaitGoesToTheNextWait() {
+    WorkflowInstance i = client("stale-waiter").create(id(), null);
+    EngineHarness.sleep(1_500); // the first wait (1 s) times out
+    i.sendEvent("ping", "late");
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("timeout,late", s.output(String.class));
+  }
+
+  @Test
+  void sendingToAFinishedInstanceIsAnError() {
+    WorkflowInstance i = client("approval").create(id(), new ApprovalParams(60_000));
+    i.sendEvent("approval", new Decision(true, "ok"));
+    h.await(i, Status.COMPLETE);
+    WorkflowException e = assertThrows(WorkflowException.class, () -> i.sendEvent("approval", null));
+    assertEquals(WorkflowException.Reason.ILLEGAL_STATE, e.reason());
+    assertThrows(WorkflowException.class, () -> i.sendEvent("bad.type", null));
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  @Test
+  void pauseWhileAStepIsInFlightKeepsItsResult() {
+    String id = id();
+    WorkflowInstance i = client("long").create(id, new LongParams(400, 3));
+    h.await(i, Status.RUNNING, Duration.ofSeconds(5));
+    EngineHarness.sleep(100);
+    i.pause();
+    assertEquals(Status.WAITING_FOR_PAUSE, i.status().status());
+    h.await(i, Status.PAUSED);
+    assertEquals(1, ran(id, "step 1"));
+    assertEquals(0, ran(id, "step 2"));
+    EngineHarness.sleep(600);
+    assertEquals(Status.PAUSED, i.status().status());
+    assertEquals(0, ran(id, "step 2"), "no step starts while paused");
+    i.resume();
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals(3, s.output(Integer.class));
+    assertEquals(1, ran(id, "step 1"));
+  }
+
+  @Test
+  void pauseInterruptsASleepAndResumeContinues() {
+    WorkflowInstance i = client("orders").create(id(), new Order("p", List.of()));
+    h.await(i, Status.WAITING);
+    i.pause();
+    assertEquals(Status.PAUSED, i.status().status());
+    EngineHarness.sleep(400);
+    assertEquals(Status.PAUSED, i.status().status());
+    i.resume();
+    h.await(i, Status.COMPLETE);
+  }
+
+  @Test
+  void resumingAnInstanceThatIsNotPausedDoesNothing() {
+    WorkflowInstance i = client("approval").create(id(), new ApprovalParams(60_000));
+    h.await(i, Status.WAITING);
+    i.resume();
+    assertEquals(Status.WAITING, i.status().status());
+  }
+
+  @Test
+  void terminateStopsForGoodAndCannotBeRepeated() {
+    String id = id();
+    WorkflowInstance i = client("long").create(id, new LongParams(300, 5));
+    h.await(i, Status.RUNNING, Duration.ofSeconds(5));
+    i.terminate();
+    assertEquals(Status.TERMINATED, i.status().status());
+    EngineHarness.sleep(800);
+    assertEquals(Status.TERMINATED, i.status().status());
+    assertTrue(ran(id, "step 3") == 0);
+    WorkflowException e = assertThrows(WorkflowException.class, i::terminate);
+    assertEquals(WorkflowException.Reason.ILLEGAL_STATE, e.reason());
+    assertThrows(WorkflowException.class, i::pause);
+  }
+
+  @Test
+  void restartRunsEveryStepAgain() {
+    String id = id();
+    WorkflowInstance i = client("three-phase").create(id, null);
+    h.await(i, Status.COMPLETE);
+    i.restart();
+    h.await(i, Status.COMPLETE);
+    assertEquals(2, ran(id, "a"));
+    assertEquals(2, ran(id, "c"));
+  }
+
+  @Test
+  void restartFromAStepKeepsTheStepsBeforeIt() {
+    String id = id();
+    WorkflowInstance i = client("three-phase").create(id, null);
+    h.await(i, Status.COMPLETE);
+    i.restart(RestartFrom.step("b"));
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("ABC", s.output(String.class));
+    assertEquals(1, ran(id, "a"));
+    assertEquals(2, ran(id, "b"));
+    assertEquals(2, ran(id, "c"));
+    WorkflowException e = assertThrows(WorkflowException.class,
+        () -> i.restart(RestartFrom.step("nope")));
+    assertEquals(WorkflowException.Reason.INVALID, e.reason());
+  }
+
+  @Test
+  void restartOfATerminatedInstanceRunsItAgain() {
+    String id = id();
+    WorkflowInstance i = client("long").create(id, new LongParams(50, 2));
+    i.terminate();
+    i.restart();
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals(2, s.output(Integer.class));
+  }
+
+  // ------------------------------------------------------------------ limits and input
+
+  @Test
+  void stepLimitAllowsExactlyTheLimit() {
+    h.close();
+    h = new EngineHarness(db, EngineHarness.fastConfig("limited").withStepLimit(10))
+        .register(TestWorkflows.ManyStepsWorkflow.class, TestWorkflows.ManyStepsWorkflow::new)
+        .start();
+    WorkflowInstance ok = client("many-steps").create(id(), 10);
+    assertEquals(10, h.await(ok, Status.COMPLETE).output(Integer.class));
+    WorkflowInstance over = client("many-steps").create(id(), 11);
+    InstanceStatus s = h.await(over, Status.ERRORED);
+    assertEquals("StepLimitExceeded", s.error().name());
+  }
+
+  @Test
+  void idsAreCheckedAndUnique() {
+    WorkflowClient<Void> c = client("three-phase");
+    String id = id();
+    c.create(id, null);
+    WorkflowException dup = assertThrows(WorkflowException.class, () -> c.create(id, null));
+    assertEquals(WorkflowException.Reason.ALREADY_EXISTS, dup.reason());
+    assertEquals(WorkflowException.Reason.INVALID,
+        assertThrows(WorkflowException.class, () -> c.create("has space", null)).reason());
+    assertEquals(WorkflowException.Reason.INVALID,
+        assertThrows(WorkflowException.class, () -> c.create("x".repeat(101), null)).reason());
+    assertEquals(WorkflowException.Reason.INSTANCE_NOT_FOUND,
+        assertThrows(WorkflowException.class, () -> c.get("missing")).reason());
+  }
+
+  @Test
+  void createBatchSkipsIdsInUse() {
+    WorkflowClient<Void> c = client("three-phase");
+    String taken = id();
+    c.create(taken, null);
+    String fresh = id();
+    List<WorkflowInstance> made = c.createBatch(List.of(
+        new NewInstance<>(taken, null), new NewInstance<>(fresh, null), new NewInstance<>(null, null)));
+    assertEquals(2, made.size());
+    assertEquals(fresh, made.get(0).id());
+    h.await(made.get(1), Status.COMPLETE);
+    assertThrows(WorkflowException.class, () -> c.createBatch(List.of()));
+  }
+
+  @Test
+  void oversizedParamsAreRefused() {
+    WorkflowClient<String> c = client("many-steps");
+    WorkflowException e = assertThrows(WorkflowException.class,
+        () -> c.create(id(), "x".repeat(1024 * 1024)));
+    assertEquals(WorkflowException.Reason.TOO_LARGE, e.reason());
+  }
+
+  // ------------------------------------------------------------------ concurrency and recovery
+
+  @Test
+  void stepsRunConcurrentlyAndJoin() {
+    String id = id();
+    long t0 = System.nanoTime();
+    WorkflowInstance i = client("fan-out").create(id, 4);
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals(6, s.output(Integer.class));
+    assertTrue((System.nanoTime() - t0) / 1_000_000 < 700, "4 x 200 ms branches ran at once");
+  }
+
+  @Test
+  void anotherServerTakesOverWhenTheLeaseRunsOut() {
+    String id = id();
+    WorkflowInstance i = client("long").create(id, new LongParams(1_000, 3));
+    h.await(i, Status.RUNNING, Duration.ofSeconds(5));
+    EngineHarness.sleep(1_300); // step 1 done, step 2 in flight for ~300 ms (start recorded)
+    h.crash();
+    EngineHarness other = newHarness("server-b").start();
+    try {
+      InstanceStatus s = other.await(other.engine.client("long").get(id), Status.COMPLETE,
+          Duration.ofSeconds(20));
+      assertEquals(3, s.output(Integer.class));
+      assertEquals(1, ran(id, "step 1"), "a completed step never runs again");
+      assertEquals(2, ran(id, "step 2"), "the step in flight ran again");
+      WorkflowEngine.InstanceView v = other.engine.view("long", id);
+      List<AttemptRecord> a = v.attempts().get("do:step 2-1");
+      assertEquals(2, a.size(), "the lost attempt stays recorded");
+      assertEquals("AttemptLost", a.get(0).errorName());
+      assertEquals(true, a.get(1).success());
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void observabilityEventsDescribeTheRun() {
+    String id = id();
+    WorkflowInstance i = client("flaky").create(id, new FlakyParams(1, 2, 10, "constant", false));
+    h.await(i, Status.COMPLETE);
+    EngineHarness.sleep(50);
+    List<EngineEvent.Type> types = h.events.stream().filter(e -> id.equals(e.instanceId()))
+        .map(EngineEvent::type).toList();
+    assertEquals(List.of(EngineEvent.Type.WORKFLOW_QUEUED, EngineEvent.Type.WORKFLOW_START,
+        EngineEvent.Type.STEP_START, EngineEvent.Type.ATTEMPT_START,
+        EngineEvent.Type.ATTEMPT_FAILURE, EngineEvent.Type.ATTEMPT_START,
+        EngineEvent.Type.ATTEMPT_SUCCESS, EngineEvent.Type.STEP_SUCCESS,
+        EngineEvent.Type.WORKFLOW_SUCCESS), types);
+  }
+
+  @Test
+  void theJournalShowsStepsSleepsAndWaitsInOrder() {
+    String id = id();
+    WorkflowInstance i = client("orders").create(id, new Order("j", List.of(new Item("a", 1, 1))));
+    h.await(i, Status.COMPLETE);
+    List<StepRecord> steps = h.engine.view("orders", id).steps();
+    assertEquals(List.of("do:load items-1", "do:price-1", "sleep:cool down-1", "do:receipt-1"),
+        steps.stream().map(StepRecord::key).toList());
+    Map<String, List<AttemptRecord>> attempts = h.engine.view("orders", id).attempts();
+    assertEquals(1, attempts.get("do:price-1").size());
+  }
+}
