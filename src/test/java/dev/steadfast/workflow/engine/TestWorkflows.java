@@ -266,4 +266,35 @@ public final class TestWorkflows {
       return step.run("sum", () -> results.stream().mapToInt(Integer::intValue).sum());
     }
   }
+
+  /** Instances some step of which is running right now, and any seen running twice at once. */
+  static final java.util.Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+  static final java.util.Set<String> OVERLAPS = ConcurrentHashMap.newKeySet();
+
+  /** Short steps and sleeps that note when two servers run one instance at once. */
+  @Workflow(name = "exclusive")
+  public static class ExclusiveWorkflow extends WorkflowEntrypoint<Integer, Integer> {
+    @Override
+    public Integer run(WorkflowEvent<Integer> event, WorkflowStep step) {
+      String id = event.instanceId();
+      int total = 0;
+      for (int i = 0; i < event.payload(); i++) {
+        String name = "work " + i;
+        total += step.run(name, () -> {
+          if (!IN_FLIGHT.add(id)) {
+            OVERLAPS.add(id);
+          }
+          try {
+            count(id, name);
+            Thread.sleep(15);
+          } finally {
+            IN_FLIGHT.remove(id);
+          }
+          return 1;
+        });
+        step.sleep("pause " + i, 30);
+      }
+      return total;
+    }
+  }
 }

@@ -1,0 +1,39 @@
+package dev.steadfast.examples;
+
+import dev.steadfast.workflow.Backoff;
+import dev.steadfast.workflow.StepConfig;
+import dev.steadfast.workflow.Workflow;
+import dev.steadfast.workflow.WorkflowEntrypoint;
+import dev.steadfast.workflow.WorkflowEvent;
+import dev.steadfast.workflow.WorkflowStep;
+import java.util.List;
+
+/**
+ * The cart flow: charge the cart, wait a grace period, then send the invoice, retrying delivery
+ * with a constant delay.
+ */
+@Workflow(name = "invoice", binding = "INVOICE_WORKFLOW")
+public class InvoiceWorkflow extends WorkflowEntrypoint<InvoiceWorkflow.Cart, InvoiceWorkflow.Invoice> {
+
+  /** The checked-out cart; {@code grace} is a duration like "5 seconds". */
+  public record Cart(String customer, List<Line> lines, String grace) {}
+
+  /** A cart line. */
+  public record Line(String product, int quantity, long unitCents) {}
+
+  /** The instance's output. */
+  public record Invoice(String number, String customer, long totalCents, String delivery) {}
+
+  @Override
+  public Invoice run(WorkflowEvent<Cart> event, WorkflowStep step) {
+    Cart cart = event.payload();
+    long total = step.run("charge cart", Long.class,
+        () -> cart.lines().stream().mapToLong(l -> l.quantity() * l.unitCents()).sum());
+    step.sleep("grace period", cart.grace() == null ? "5 seconds" : cart.grace());
+    String number = step.run("create invoice", () -> "INV-" + event.instanceId());
+    String delivery = step.run("send invoice",
+        StepConfig.retries(3).delay("2 seconds").backoff(Backoff.CONSTANT),
+        () -> "sent to " + cart.customer());
+    return new Invoice(number, cart.customer(), total, delivery);
+  }
+}

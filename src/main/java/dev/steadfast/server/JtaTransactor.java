@@ -1,0 +1,23 @@
+package dev.steadfast.server;
+
+import dev.steadfast.workflow.engine.Transactor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.function.Function;
+
+/** The engine's transactions in the server: a new JTA transaction per call. */
+@ApplicationScoped
+public class JtaTransactor implements Transactor {
+  @PersistenceContext(unitName = "steadfast")
+  EntityManager em;
+
+  @Override
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public <T> T inTransaction(Function<EntityManager, T> work) {
+    T result = work.apply(em);
+    em.flush();
+    return result;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.steadfast.server;
+
+import dev.steadfast.workflow.Durations;
+import dev.steadfast.workflow.engine.EngineConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The configuration keys of Steadfast, read through MicroProfile Config (so an environment
+ * variable such as {@code STEADFAST_WORKERS} overrides {@code steadfast.workers}). Every key is
+ * documented in the README.
+ */
+public final class Settings {
+  private final Config config;
+
+  public Settings(Config config) {
+    this.config = config;
+  }
+
+  private String get(String key, String fallback) {
+    return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank()).orElse(fallback);
+  }
+
+  /** {@code steadfast.data.dir}: where the H2 database, the server id and other state live. */
+  public Path dataDir() {
+    Path dir = Path.of(get("steadfast.data.dir", "./data")).toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + dir, e);
+    }
+    return dir;
+  }
+
+  /**
+   * {@code steadfast.server.id}: this server's identity in claims. By default a random id made
+   * once and kept in the data directory, so a restarted server recognises its own claims.
+   */
+  public String serverId() {
+    String configured = get("steadfast.server.id", null);
+    if (configured != null) {
+      return configured;
+    }
+    Path file = dataDir().resolve("server-id");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+      }
+      String id = "server-" + UUID.randomUUID();
+      Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + file, e);
+    }
+  }
+
+  private Duration duration(String key, String fallback) {
+    return Durations.parse(get(key, fallback));
+  }
+
+  private int integer(String key, int fallback) {
+    String v = get(key, null);
+    try {
+      return v == null ? fallback : Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+    }
+  }
+
+  /** The engine settings from {@code steadfast.workers}, {@code steadfast.workflow.*}. */
+  public EngineConfig engineConfig() {
+    return EngineConfig.defaults(serverId())
+        .withWorkers(integer("steadfast.workers", 64))
+        .withLease(duration("steadfast.lease", "30 seconds"))
+        .withPollInterval(duration("steadfast.poll-interval", "2 seconds"))
+        .withStepLimit(integer("steadfast.workflow.step-limit", 1024))
+        .withRetention(duration("steadfast.retention", "30 days"));
+  }
+
+  /** {@code steadfast.examples.enabled}: deploy the demo workflows (default true). */
+  public boolean examplesEnabled() {
+    return Boolean.parseBoolean(get("steadfast.examples.enabled", "true"));
+  }
+}

@@ -1,0 +1,135 @@
+package dev.steadfast.server;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The datasource class the server pools ({@code java:app/jdbc/steadfast}): H2 or PostgreSQL
+ * depending on the configured URL, so that switching databases is a configuration change only
+ * ({@code STEADFAST_DB_URL}). The container instantiates it and sets url, user and password.
+ */
+public class SteadfastDataSource implements DataSource {
+  private String url;
+  private String user;
+  private String password;
+  private volatile DataSource delegate;
+
+  public void setUrl(String url) {
+    this.url = url;
+    delegate = null;
+  }
+
+  public String getUrl() {
+    return url;
+  }
+
+  public void setURL(String url) {
+    setUrl(url);
+  }
+
+  public String getURL() {
+    return url;
+  }
+
+  public void setUser(String user) {
+    this.user = user;
+    delegate = null;
+  }
+
+  public String getUser() {
+    return user;
+  }
+
+  public void setPassword(String password) {
+    this.password = password;
+    delegate = null;
+  }
+
+  public String getPassword() {
+    return password;
+  }
+
+  private DataSource delegate() {
+    DataSource d = delegate;
+    if (d != null) {
+      return d;
+    }
+    if (url == null || url.isBlank()) {
+      throw new IllegalStateException("no database configured: set steadfast.db.url");
+    }
+    if (url.startsWith("jdbc:h2:")) {
+      org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+      h2.setURL(url);
+      h2.setUser(user == null ? "" : user);
+      h2.setPassword(password == null ? "" : password);
+      d = h2;
+    } else if (url.startsWith("jdbc:postgresql:")) {
+      org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+      pg.setURL(url);
+      if (user != null && !user.isEmpty()) {
+        pg.setUser(user);
+      }
+      if (password != null && !password.isEmpty()) {
+        pg.setPassword(password);
+      }
+      d = pg;
+    } else {
+      throw new IllegalStateException("unsupported database URL '" + url
+          + "': steadfast.db.url must start with jdbc:h2: or jdbc:postgresql:");
+    }
+    delegate = d;
+    return d;
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    return delegate().getConnection();
+  }
+
+  @Override
+  public Connection getConnection(String u, String p) throws SQLException {
+    return delegate().getConnection(u, p);
+  }
+
+  @Override
+  public PrintWriter getLogWriter() {
+    return null;
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) {
+    // the pool logs; nothing to do
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) {
+    // the pool enforces its own timeouts
+  }
+
+  @Override
+  public int getLoginTimeout() {
+    return 0;
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    throw new SQLFeatureNotSupportedException();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    if (iface.isInstance(this)) {
+      return iface.cast(this);
+    }
+    return delegate().unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return iface.isInstance(this) || delegate().isWrapperFor(iface);
+  }
+}
