@@ -30,6 +30,8 @@ final class Dispatcher {
   private final Semaphore slots;
   private final Map<String, Turn> active = new ConcurrentHashMap<>();
   private final AtomicBoolean pollQueued = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger polling =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean backlog;
   private volatile boolean running;
   private ScheduledFuture<?> heartbeat;
@@ -73,6 +75,10 @@ final class Dispatcher {
 
   Turn activeTurn(String uid) {
     return active.get(uid);
+  }
+
+  boolean isIdle() {
+    return active.isEmpty() && !pollQueued.get() && polling.get() == 0;
   }
 
   int activeCount() {
@@ -120,6 +126,15 @@ final class Dispatcher {
 
   /** The wake-up: runs what is due, then arms the timer at the next due time. */
   void poll() {
+    polling.incrementAndGet();
+    try {
+      pollOnce();
+    } finally {
+      polling.decrementAndGet();
+    }
+  }
+
+  private void pollOnce() {
     pollQueued.set(false);
     if (!running) {
       return;

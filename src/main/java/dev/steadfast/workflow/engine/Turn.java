@@ -224,8 +224,21 @@ final class Turn implements WorkflowStep {
     StepContext previous = StepContext.bind(new StepContext(name, count, attempt, config));
     T value = null;
     Throwable error = null;
+    var mock = engine.hooks().step(def.name(), instance.instanceId(), name, count, attempt);
     try {
-      value = callable.call();
+      if (mock.isPresent()) {
+        if (mock.get().timeout()) {
+          watchdog.run();
+        } else if (mock.get().error() != null) {
+          throw mock.get().error();
+        } else {
+          @SuppressWarnings("unchecked")
+          T mocked = (T) mock.get().value();
+          value = mocked;
+        }
+      } else {
+        value = callable.call();
+      }
     } catch (Signals.Suspend | Signals.Abandon | Signals.Fatal s) {
       error = new IllegalStateException("workflow step methods cannot be called inside a step");
     } catch (Throwable t) {
@@ -290,8 +303,9 @@ final class Turn implements WorkflowStep {
     int failed = failures + 1;
     boolean nonRetryable = error instanceof NonRetryableError;
     boolean last = nonRetryable || failed >= config.maxAttempts();
-    Long due = last ? null
-        : end + config.backoff().delayAfter(failed, config.delay()).toMillis();
+    long delay = engine.hooks().skipRetryDelay(def.name(), instance.instanceId()) ? 0
+        : config.backoff().delayAfter(failed, config.delay()).toMillis();
+    Long due = last ? null : end + delay;
     StepRecord after = new StepRecord(key, seq, "do", name, count,
         last ? StepState.FAILED : StepState.RETRYING, running.config(), null,
         nonRetryable ? NON_RETRYABLE : null, errorName, message, attempt, failed,
@@ -381,6 +395,9 @@ final class Turn implements WorkflowStep {
     String stepName = name + "-" + count;
     if (rec == null) {
       long due = until != null ? until.toEpochMilli() : now + duration.toMillis();
+      if (engine.hooks().skipSleep(def.name(), instance.instanceId(), name)) {
+        due = now;
+      }
       if (until != null && due - now > Limits.MAX_SLEEP.toMillis()) {
         throw new WorkflowException(WorkflowException.Reason.INVALID,
             "sleepUntil '" + name + "' is more than 365 days away");
@@ -440,20 +457,27 @@ final class Turn implements WorkflowStep {
     long startedAt = rec != null ? rec.startedAt() : now;
     long due = rec != null ? rec.dueAt() : now + t.toMillis();
     boolean exists = rec != null;
+    var mocked = engine.hooks().event(def.name(), instance.instanceId(), name, type);
+    if (engine.hooks().forceEventTimeout(def.name(), instance.instanceId(), name)) {
+      due = now;
+    }
+    long dueAt = due;
     StepRecord[] got = new StepRecord[1];
     write(em -> {
-      Object[] event = engine.store().consumeEvent(em, uid(), type, gen(), key);
+      Object[] event = mocked.isPresent()
+          ? new Object[] {engine.json().write(mocked.get().orElse(null)), now}
+          : engine.store().consumeEvent(em, uid(), type, gen(), key);
       if (event != null) {
         got[0] = new StepRecord(key, seq, "waitForEvent", name, count, StepState.RECEIVED, null,
-            (String) event[0], null, null, null, 0, 0, startedAt, now, due, type, (Long) event[1]);
-      } else if (now >= due) {
+            (String) event[0], null, null, null, 0, 0, startedAt, now, dueAt, type, (Long) event[1]);
+      } else if (now >= dueAt) {
         got[0] = new StepRecord(key, seq, "waitForEvent", name, count, StepState.TIMED_OUT, null,
             null, null, "TimeoutError", "waitForEvent '" + stepName + "' for event type '" + type
-                + "' timed out after " + (due - startedAt) + " ms", 0, 0, startedAt, now, due,
+                + "' timed out after " + (dueAt - startedAt) + " ms", 0, 0, startedAt, now, dueAt,
             type, null);
       } else if (!exists) {
         got[0] = new StepRecord(key, seq, "waitForEvent", name, count, StepState.WAITING, null,
-            null, null, null, null, 0, 0, startedAt, null, due, type, null);
+            null, null, null, null, 0, 0, startedAt, null, dueAt, type, null);
       } else {
         return;
       }

@@ -52,6 +52,7 @@ public final class WorkflowEngine {
   private final Json json = new Json();
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final Dispatcher dispatcher;
+  private volatile TestHooks hooks = TestHooks.NONE;
 
   public WorkflowEngine(
       EngineConfig config,
@@ -99,6 +100,20 @@ public final class WorkflowEngine {
   /** Stops dispatching; running turns get {@code graceMillis} to end, then are abandoned. */
   public void stop(long graceMillis) {
     dispatcher.stop(graceMillis);
+  }
+
+  /** Installs test hooks (the testing kit); {@link TestHooks#NONE} runs everything for real. */
+  public void setTestHooks(TestHooks hooks) {
+    this.hooks = hooks == null ? TestHooks.NONE : hooks;
+  }
+
+  TestHooks hooks() {
+    return hooks;
+  }
+
+  /** True when no turn runs and no dispatch is pending on this server. */
+  public boolean isIdle() {
+    return dispatcher.isIdle();
   }
 
   public void addListener(EngineListener listener) {
@@ -647,6 +662,11 @@ public final class WorkflowEngine {
   /** Turns running on this server now. */
   public int runningTurns() {
     return dispatcher.activeCount();
+  }
+
+  /** The earliest time an instance becomes due (or a foreign lease expires), or null. */
+  public Long nextDueAt() {
+    return tx.inTransaction(em -> store.nextWake(em, config.serverId()));
   }
 
   /** Runs a dispatch poll now (tests, operators). */
