@@ -100,6 +100,14 @@ public final class WorkflowEngine {
   /** Stops dispatching; running turns get {@code graceMillis} to end, then are abandoned. */
   public void stop(long graceMillis) {
     dispatcher.stop(graceMillis);
+    if (graceMillis > 0) {
+      // a clean shutdown hands our instances back at once instead of after the lease
+      try {
+        tx.inTransaction(em -> store.releaseAll(em, config.serverId()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "could not release claims at shutdown; they expire with the lease", e);
+      }
+    }
   }
 
   /** Installs test hooks (the testing kit); {@link TestHooks#NONE} runs everything for real. */
