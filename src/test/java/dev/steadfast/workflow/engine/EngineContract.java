@@ -470,4 +470,22 @@ abstract class EngineContract {
     Map<String, List<AttemptRecord>> attempts = h.engine.view("orders", id).attempts();
     assertEquals(1, attempts.get("do:price-1").size());
   }
+
+  @Test
+  void finishedInstancesArePurgedAfterTheRetentionPeriod() {
+    h.close();
+    h = new EngineHarness(db, EngineHarness.fastConfig("retention").withRetention(Duration.ofMillis(200)))
+        .register(TestWorkflows.ThreePhaseWorkflow.class, TestWorkflows.ThreePhaseWorkflow::new)
+        .register(TestWorkflows.ApprovalWorkflow.class, TestWorkflows.ApprovalWorkflow::new)
+        .start();
+    WorkflowInstance done = client("three-phase").create(id(), null);
+    WorkflowInstance waiting = client("approval").create(id(), new ApprovalParams(60_000));
+    h.await(done, Status.COMPLETE);
+    h.await(waiting, Status.WAITING);
+    EngineHarness.sleep(300);
+    h.engine.sweepRetention();
+    assertEquals(WorkflowException.Reason.INSTANCE_NOT_FOUND,
+        assertThrows(WorkflowException.class, () -> client("three-phase").get(done.id())).reason());
+    assertEquals(Status.WAITING, waiting.status().status(), "unfinished instances are kept");
+  }
 }
