@@ -12,6 +12,7 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +32,7 @@ public class TimerBean {
   private Timer pending;
   private long pendingAt = Long.MAX_VALUE;
   private volatile Runnable callback;
+  private final AtomicLong fired = new AtomicLong();
 
   /** Arms the timer at {@code epochMillis} unless it is armed earlier already. */
   public synchronized void arm(long epochMillis, Runnable onFire) {
@@ -61,8 +63,14 @@ public class TimerBean {
     pendingAt = Long.MAX_VALUE;
   }
 
+  /** How many times the timer has fired since the application started (diagnostics, tests). */
+  public long firedCount() {
+    return fired.get();
+  }
+
   @Timeout
   void fire(Timer timer) {
+    fired.incrementAndGet();
     synchronized (this) {
       if (timer.equals(pending) || pending == null) {
         pending = null;

@@ -1,0 +1,81 @@
+package dev.steadfast.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.shop.WelcomeWorkflow;
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Steadfast as a library: a user's own WAR (package {@code com.example.shop}: a workflow, a CDI
+ * bean, a servlet) with the library jar {@code target/steadfast-lib.jar} and the runtime
+ * dependencies it brings in WEB-INF/lib, run on Payara Micro as a process, configured by
+ * environment variables only.
+ */
+class UserWarIT {
+  static final int PORT = 8282;
+
+  /** The WAR a user's Maven build would produce (see docs/library.md). */
+  static File userWar() {
+    Path target = TestWars.target();
+    File library = target.resolve("steadfast-lib.jar").toFile();
+    assertTrue(library.isFile(), library + " is built by `mvn package`");
+    WebArchive war = ShrinkWrap.create(WebArchive.class, "shop.war")
+        .addPackage(WelcomeWorkflow.class.getPackage())
+        .addAsWebInfResource(new StringAsset("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <beans xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0"
+                   bean-discovery-mode="annotated"/>
+            """), "beans.xml")
+        .addAsLibrary(library)
+        .addAsLibraries(TestWars.runtimeLibraries());
+    File file = target.resolve("it-wars/shop.war").toFile();
+    file.getParentFile().mkdirs();
+    war.as(ZipExporter.class).exportTo(file, true);
+    return file;
+  }
+
+  @Test
+  void aUserWarRunsItsOwnWorkflow() throws Exception {
+    File war = userWar();
+    Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war"));
+    try (PayaraProcess payara = PayaraProcess.start("user-war", PORT, "/shop",
+        Map.of("STEADFAST_DATA_DIR", data.toString()), war)) {
+      long readyMs = payara.awaitReady(Duration.ofMinutes(4));
+      System.out.println("user WAR ready in " + readyMs + " ms");
+      String health = payara.call("/health/ready", null).body();
+      assertTrue(health.matches("(?s).*\"workflows\"\\s*:\\s*\"?1\"?.*"),
+          () -> "only the user's workflow is deployed, no demo: " + health);
+
+      HttpResponse<String> created = payara.call("/shop/welcome?email=ada@example.com", "");
+      assertEquals(200, created.statusCode(), created::body);
+      String id = created.body().trim();
+
+      String status = "";
+      long end = System.currentTimeMillis() + 60_000;
+      while (System.currentTimeMillis() < end) {
+        status = payara.call("/shop/welcome?id=" + id, null).body();
+        if (!status.startsWith("queued") && !status.startsWith("running")
+            && !status.startsWith("waiting")) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertTrue(status.startsWith("complete"), "instance " + id + " ended as: " + status);
+      assertTrue(status.contains("sent 'Welcome' to ada@example.com"), status);
+      assertTrue(status.contains("sent 'Need help?' to ada@example.com"), status);
+      assertTrue(Files.exists(data.resolve("db/steadfast.mv.db")),
+          "the H2 database lives in STEADFAST_DATA_DIR " + data);
+    }
+  }
+}
