@@ -67,7 +67,8 @@ import org.h2.jdbcx.JdbcDataSource;
  *
  * Options: {@code --db h2|postgres|both}, {@code --workers N} (engine workers, 64),
  * {@code --pool N} (connections, 32), {@code --throughput N} (3-step workflows, 1000),
- * {@code --sleepers N} (10000), {@code --creators N} (client threads creating, 4),
+ * {@code --sleepers N} (10000), {@code --creators N} (client threads creating, 8),
+ * {@code --only perstep,commits,throughput,batch,wake,events,sleepers} (a subset),
  * {@code --profile} (print where transaction time goes), {@code --out FILE}.
  */
 public final class EngineBenchmark {
@@ -131,7 +132,8 @@ public final class EngineBenchmark {
   private int pool = 32;
   private int throughput = 1000;
   private int sleepers = 10_000;
-  private int creators = 4;
+  private int creators = 8;
+  private List<String> only = List.of();
   private boolean profile;
   private Path out = Paths.get("target", "bench-results.txt");
 
@@ -149,6 +151,7 @@ public final class EngineBenchmark {
         case "--sleepers" -> b.sleepers = Integer.parseInt(args[++i]);
         case "--creators" -> b.creators = Integer.parseInt(args[++i]);
         case "--profile" -> b.profile = true;
+        case "--only" -> b.only = List.of(args[++i].split(","));
         case "--out" -> b.out = Paths.get(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -227,6 +230,7 @@ public final class EngineBenchmark {
       Map.entry("1. ms per no-op step (100-step wf, median)",
           "<= 0.25 ms on PG (DBOS 0.50)"),
       Map.entry("2. 3-step workflows/s (1,000 concurrent)", ">= 1,400 (DBOS 671)"),
+      Map.entry("load average (1 min) at start", "2 cores: > 2 means a busy machine"),
       Map.entry("3. heap per sleeping instance", "< 1 KB"),
       Map.entry("3. live threads before -> after", "no thread per instance"),
       Map.entry("3. new workflow latency while sleeping", "starts at once"),
@@ -435,17 +439,62 @@ public final class EngineBenchmark {
 
     Map<String, String> all() throws Exception {
       Map<String, String> r = new LinkedHashMap<>();
+      r.put("load average (1 min) at start", loadAverage());
       warmUp();
-      perStep(r);
-      commitsPerStep(r);
-      throughput(r);
-      wakeUps(r);
-      events(r);
-      sleeping(r);
+      if (on("perstep")) {
+        perStep(r);
+      }
+      if (on("commits")) {
+        commitsPerStep(r);
+      }
+      if (on("throughput")) {
+        throughput(r);
+      }
+      if (on("batch")) {
+        batchThroughput(r);
+      }
+      if (on("wake")) {
+        wakeUps(r);
+      }
+      if (on("events")) {
+        events(r);
+      }
+      if (on("sleepers")) {
+        sleeping(r);
+      }
+      r.put("load average (1 min) at end", loadAverage());
       if (failures.get() > 0) {
         r.put("workflow failures (should be 0)", String.valueOf(failures.get()));
       }
       return r;
+    }
+
+    private boolean on(String scenario) {
+      return o.only.isEmpty() || o.only.contains(scenario);
+    }
+
+    /** 2b. The same 1,000 3-step instances created with createBatch (100 per call). */
+    private void batchThroughput(Map<String, String> r) throws Exception {
+      quiesce();
+      Thread.sleep(200);
+      int n = o.throughput;
+      expect(n);
+      long t0 = System.nanoTime();
+      WorkflowClient<Integer> c = client("bench-steps");
+      for (int i = 0; i < n; i += 100) {
+        List<WorkflowClient.NewInstance<Integer>> batch = new ArrayList<>();
+        for (int j = i; j < Math.min(n, i + 100); j++) {
+          batch.add(new WorkflowClient.NewInstance<>(null, 3));
+        }
+        c.createBatch(batch);
+      }
+      long created = System.nanoTime();
+      await(Duration.ofMinutes(5), "batch throughput");
+      long end = done.values().stream().mapToLong(Long::longValue).max().orElse(t0);
+      String s = f0(n / ((end - t0) / 1e9));
+      log("createBatch throughput: " + s + " wf/s (created in " + ms(created - t0) + " ms)");
+      r.put("2b. 3-step workflows/s via createBatch", s);
+      quiesce();
     }
 
     private void warmUp() throws Exception {
@@ -804,6 +853,14 @@ public final class EngineBenchmark {
       for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
         Files.delete(p);
       }
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Paths.get("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
     }
   }
 
