@@ -279,11 +279,15 @@ final class Dispatcher {
     try {
       long now = engine.now();
       if (!active.isEmpty()) {
+        // a snapshot: turns that start after the query must not be taken for lost claims, and
+        // the IN list must not change while it is bound
+        List<Turn> turns = List.copyOf(active.values());
+        List<String> uids = turns.stream().map(Turn::uid).toList();
         Map<String, Object[]> held = engine.tx().inTransaction(em -> {
           engine.store().renewLeases(em, engine.serverId(), now + engine.config().lease().toMillis());
-          return engine.store().heldState(em, engine.serverId(), active.keySet());
+          return engine.store().heldState(em, engine.serverId(), uids);
         });
-        for (Turn turn : active.values()) {
+        for (Turn turn : turns) {
           Object[] row = held.get(turn.uid());
           if (row == null || ((Number) row[1]).intValue() != turn.gen()) {
             turn.abandon();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hibernate.Session;
 
 /**
  * The queries of the workflow engine. Every method runs inside the caller's transaction on the
@@ -270,8 +271,13 @@ public final class WorkflowStore {
     if (n == 0) {
       return null;
     }
+    // the bulk UPDATE bypassed the persistence context: a row already loaded in it must be
+    // refreshed; otherwise find reads it from the database, after the UPDATE (no second SELECT)
+    boolean loaded = em.unwrap(Session.class).getStatistics().getEntityCount() > 0;
     InstanceEntity e = em.find(InstanceEntity.class, uid);
-    em.refresh(e);
+    if (loaded) {
+      em.refresh(e);
+    }
     return e;
   }
 

@@ -1,0 +1,147 @@
+package dev.steadfast.bench;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A DataSource over a pool that counts what reaches the database: commits, rollbacks, and the
+ * statements prepared (by verb), and statements prepared while the connection was in autocommit
+ * (each of those is a commit of its own).
+ */
+final class CountingDataSource implements DataSource {
+  final LongAdder connections = new LongAdder();
+  final LongAdder commits = new LongAdder();
+  final LongAdder rollbacks = new LongAdder();
+  final LongAdder autocommitStatements = new LongAdder();
+  final LongAdder selects = new LongAdder();
+  final LongAdder inserts = new LongAdder();
+  final LongAdder updates = new LongAdder();
+  final LongAdder deletes = new LongAdder();
+  final LongAdder others = new LongAdder();
+
+  private final DataSource delegate;
+
+  CountingDataSource(DataSource delegate) {
+    this.delegate = delegate;
+  }
+
+  /** A copy of the counters now. */
+  Snapshot snapshot() {
+    return new Snapshot(connections.sum(), commits.sum(), rollbacks.sum(),
+        autocommitStatements.sum(), selects.sum(), inserts.sum(), updates.sum(), deletes.sum(),
+        others.sum());
+  }
+
+  record Snapshot(long connections, long commits, long rollbacks, long autocommitStatements,
+      long selects, long inserts, long updates, long deletes, long others) {
+    Snapshot minus(Snapshot o) {
+      return new Snapshot(connections - o.connections, commits - o.commits,
+          rollbacks - o.rollbacks, autocommitStatements - o.autocommitStatements,
+          selects - o.selects, inserts - o.inserts, updates - o.updates, deletes - o.deletes,
+          others - o.others);
+    }
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    return wrap(delegate.getConnection());
+  }
+
+  @Override
+  public Connection getConnection(String user, String password) throws SQLException {
+    return wrap(delegate.getConnection(user, password));
+  }
+
+  private Connection wrap(Connection c) {
+    connections.increment();
+    InvocationHandler h = new InvocationHandler() {
+      @Override
+      public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+        String name = m.getName();
+        if (name.equals("commit")) {
+          commits.increment();
+        } else if (name.equals("rollback") && (args == null || args.length == 0)) {
+          rollbacks.increment();
+        } else if ((name.equals("prepareStatement") || name.equals("prepareCall"))
+            && args != null && args.length > 0 && args[0] instanceof String sql) {
+          count(sql);
+          if (c.getAutoCommit()) {
+            autocommitStatements.increment();
+          }
+        } else if (name.equals("unwrap") && args != null && args[0] == Connection.class) {
+          return proxy;
+        }
+        try {
+          return m.invoke(c, args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause();
+        }
+      }
+    };
+    return (Connection) Proxy.newProxyInstance(
+        CountingDataSource.class.getClassLoader(), new Class<?>[] {Connection.class}, h);
+  }
+
+  private void count(String sql) {
+    String s = sql.stripLeading().toLowerCase(Locale.ROOT);
+    if (s.startsWith("select") || s.startsWith("with")) {
+      selects.increment();
+    } else if (s.startsWith("insert")) {
+      inserts.increment();
+    } else if (s.startsWith("update")) {
+      updates.increment();
+    } else if (s.startsWith("delete")) {
+      deletes.increment();
+    } else {
+      others.increment();
+    }
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return delegate.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    delegate.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    delegate.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return delegate.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return delegate.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    if (iface.isInstance(this)) {
+      return iface.cast(this);
+    }
+    return delegate.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return iface.isInstance(this) || delegate.isWrapperFor(iface);
+  }
+}
