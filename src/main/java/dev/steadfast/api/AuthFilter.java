@@ -13,8 +13,9 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.List;
 
 /**
- * Checks the bearer token, then the account id in the path, before any routing: an unknown path
- * answers 401 to a caller without a token, so the API's shape is not revealed to strangers.
+ * Checks the bearer token, the Content-Type and Accept headers, then the account id in the
+ * path, before any routing: an unknown path answers 401 to a caller without a token, so the
+ * API's shape is not revealed to strangers.
  */
 @Provider
 @ApplicationScoped
@@ -34,6 +35,15 @@ public class AuthFilter implements ContainerRequestFilter {
       request.abortWith(Envelope.error(401, ApiError.AUTHENTICATION, header == null
           ? "Authentication error: send Authorization: Bearer <token>"
           : "Authentication error: the token is not valid"));
+      return;
+    }
+    try {
+      // Jersey parses these lazily and answers a malformed one with its own HTML page
+      request.getMediaType();
+      request.getAcceptableMediaTypes();
+    } catch (RuntimeException e) {
+      request.abortWith(Envelope.error(400, ApiError.UNSUPPORTED_REQUEST,
+          "malformed Content-Type or Accept header"));
       return;
     }
     String expected = tokens.accountId().orElse(null);

@@ -39,6 +39,8 @@ final class Bodies {
       return v;
     } catch (ApiError e) {
       throw e;
+    } catch (StackOverflowError e) {
+      throw ApiError.invalidBody("the body is nested too deeply");
     } catch (RuntimeException e) {
       // JsonParsingException, and NoSuchElementException/IllegalStateException on truncated text
       throw ApiError.invalidBody("the body is not valid JSON: " + e.getMessage());
