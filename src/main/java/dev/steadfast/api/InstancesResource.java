@@ -35,7 +35,7 @@ import java.util.Set;
 @Path("/accounts/{account_id}/workflows/{name}/instances")
 public class InstancesResource {
   private static final Set<String> CREATE_FIELDS = Set.of("instance_id", "params");
-  private static final Set<String> STATUS_FIELDS = Set.of("status", "from");
+  private static final Set<String> STATUS_FIELDS = Set.of("status", "from", "rollback");
   private static final Set<String> FROM_FIELDS = Set.of("name", "count", "type");
 
   @Inject WorkflowEngine engine;
@@ -130,6 +130,13 @@ public class InstancesResource {
     }
     if (o.containsKey("from") && !action.equals("restart")) {
       throw ApiError.invalidBody("field 'from' is only allowed with status restart");
+    }
+    JsonValue rollback = o.get("rollback");
+    if (rollback != null && rollback != JsonValue.NULL && rollback != JsonValue.FALSE) {
+      // wrangler's terminate --rollback: Steadfast has no rollback handlers to run
+      throw ApiError.invalidBody(rollback == JsonValue.TRUE
+          ? "rollback handlers are not supported: terminate without --rollback"
+          : "field 'rollback' must be a boolean, got " + Bodies.kind(rollback));
     }
     WorkflowInstance i = client().get(id);
     switch (action) {
