@@ -1,6 +1,7 @@
 package dev.steadfast.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,31 +14,133 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The real server as a user runs it: {@code java -jar payara-micro.jar --deploy <war>} in its own
- * process, on a free loopback port, with its own data directory. Ready when /health/ready
- * answers 200.
+ * The real server as a user runs it: {@code java -jar payara-micro.jar --deploy <war>} as a child
+ * process on a free loopback port, with its own data directory under target/. Integration tests
+ * talk to it over HTTP exactly as clients do. Ready when /health/ready reports the engine's own
+ * check (Payara answers UP before any application is deployed).
+ *
+ * <p>Finds the jars through the system properties {@code payara.microJar} and {@code
+ * steadfast.war} (set by failsafe), else under {@code target/}. Accepts {@link #TOKEN} on the API.
  */
 public final class ServerProcess implements AutoCloseable {
+  public static final String TOKEN = "it-token-1";
+
   private final Path war;
   private final Path dataDir;
   private final Map<String, String> env = new LinkedHashMap<>();
-  private final int port;
-  private final Path log;
+  private final Path base;
+  private int port;
   private Process process;
 
+  /** A server for {@code war} keeping its state in {@code dataDir} (reusable across restarts). */
   public ServerProcess(Path war, Path dataDir) {
-    this.war = war;
-    this.dataDir = dataDir;
-    this.port = freePort();
-    this.log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+    this.war = war.toAbsolutePath();
+    this.dataDir = dataDir.toAbsolutePath();
+    this.base = this.dataDir.getParent();
+  }
+
+  /** Starts the shipped WAR with a fresh data directory; {@code env} adds variables. */
+  public static ServerProcess start(String name, Map<String, String> env) {
+    ServerProcess s = new ServerProcess(shippedWar(), newDataDir(name));
+    env.forEach(s::env);
+    try {
+      return s.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static ServerProcess start(String name) {
+    return start(name, Map.of());
+  }
+
+  static Path target() {
+    return Path.of(System.getProperty("steadfast.target", "target")).toAbsolutePath();
+  }
+
+  /** target/steadfast.war, built by {@code mvn package}. */
+  public static Path shippedWar() {
+    return Path.of(System.getProperty("steadfast.war",
+        target().resolve("steadfast.war").toString()));
+  }
+
+  /** A fresh data directory under target/it-servers. */
+  public static Path newDataDir(String name) {
+    Path dir = target().resolve("it-servers").resolve(name + "-" + System.nanoTime()).resolve("data");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
   }
 
   /** Adds an environment variable for the server (e.g. STEADFAST_DB_URL). */
   public ServerProcess env(String name, String value) {
     env.put(name, value);
     return this;
+  }
+
+  /** Starts (or restarts, with the same data) the server and waits until it is ready. */
+  public ServerProcess start() throws IOException, InterruptedException {
+    Path jar = Path.of(System.getProperty("payara.microJar",
+        target().resolve("payara-micro.jar").toString()));
+    if (!Files.exists(jar) || !Files.exists(war)) {
+      throw new IllegalStateException("build first (mvn package): missing " + jar + " or " + war);
+    }
+    Files.createDirectories(dataDir);
+    port = freePort();
+    // a fresh root per start: Payara Micro redeploys whatever an old root remembers
+    Path root = base.resolve("root-" + System.nanoTime());
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-Djava.io.tmpdir=" + base,
+        "-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", "/",
+        "--port", String.valueOf(port), "--nocluster", "--rootdir", root.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    pb.environment().put("STEADFAST_DATA_DIR", dataDir.toString());
+    pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
+    pb.environment().putAll(env);
+    process = pb.start();
+    awaitReady(Duration.ofSeconds(180));
+    return this;
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + tail());
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/health/ready")))
+            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("workflow-engine")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    close();
+    throw new IllegalStateException("server not ready within " + timeout + ":\n" + tail());
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public int port() {
@@ -48,61 +151,27 @@ public final class ServerProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  public String url(String path) {
+    return baseUrl() + path;
+  }
+
+  /** The base URL Cloudflare clients are given (CLOUDFLARE_API_BASE_URL). */
+  public String apiBase() {
+    return url("/client/v4");
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
   public Path log() {
-    return log;
-  }
-
-  /** Starts the server and waits until it is ready (or fails with the end of its log). */
-  public ServerProcess start() throws IOException, InterruptedException {
-    Files.createDirectories(dataDir);
-    // a fresh root per start: Payara Micro redeploys what an old root remembers
-    Path root = dataDir.resolveSibling(dataDir.getFileName() + "-payara-root-" + System.nanoTime());
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m",
-        "-Djava.io.tmpdir=" + dataDir.getParent().toAbsolutePath(),
-        "-jar", Path.of("target", "payara-micro.jar").toAbsolutePath().toString(),
-        "--deploy", war.toAbsolutePath().toString(),
-        "--contextroot", "/",
-        "--port", String.valueOf(port),
-        "--nocluster",
-        "--rootdir", root.toAbsolutePath().toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().put("STEADFAST_DATA_DIR", dataDir.toAbsolutePath().toString());
-    pb.environment().putAll(env);
-    process = pb.start();
-    awaitReady(Duration.ofSeconds(120));
-    return this;
-  }
-
-  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + tail());
-      }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-            URI.create(baseUrl() + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        // Payara answers UP before any application is deployed: wait for our own check
-        if (r.statusCode() == 200 && r.body().contains("workflow-engine")) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException("server not ready within " + timeout + ":\n" + tail());
+    return base.resolve("server.log");
   }
 
   /** The last lines of the server's log, for failure messages. */
   public String tail() {
     try {
-      List<String> lines = Files.readAllLines(log);
+      List<String> lines = Files.readAllLines(log());
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
@@ -119,27 +188,18 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Stops the server cleanly (SIGTERM) and waits for it. */
   @Override
-  public void close() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
+  public void close() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** A fresh directory under target/ for one test's server state. */
-  public static Path newDataDir(String name) throws IOException {
-    Path dir = Path.of("target", "it", name + "-" + System.nanoTime());
-    Files.createDirectories(dir.getParent());
-    return dir;
   }
 }

@@ -14,6 +14,7 @@ import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceEntity;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.StepRecord;
+import dev.steadfast.workflow.store.WorkflowRecord;
 import dev.steadfast.workflow.store.WorkflowStore;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
@@ -707,5 +708,134 @@ public final class WorkflowEngine {
 
   public Json json() {
     return json;
+  }
+
+  // ------------------------------------------------------------------ admin (REST API)
+  // Added for the Cloudflare v4 REST API (dev.steadfast.api): listing, bulk deletion and
+  // workflow-level information. Each method runs in its own transaction.
+
+  /** A deployed workflow with its stored row and instance counts per status. */
+  public record WorkflowInfo(
+      WorkflowDefinition definition, WorkflowRecord row, Map<String, Long> counts,
+      Long triggeredAt) {}
+
+  /** Every deployed workflow, by name. */
+  public List<WorkflowInfo> workflows() {
+    List<WorkflowDefinition> defs = new ArrayList<>(registry.all());
+    defs.sort(java.util.Comparator.comparing(WorkflowDefinition::name));
+    return tx.inTransaction(em -> {
+      List<WorkflowInfo> out = new ArrayList<>();
+      for (WorkflowDefinition d : defs) {
+        out.add(info(em, d));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * One deployed workflow.
+   *
+   * @throws WorkflowException WORKFLOW_NOT_FOUND if none is deployed under that name or binding
+   */
+  public WorkflowInfo workflow(String name) {
+    WorkflowDefinition d = registry.require(name);
+    return tx.inTransaction(em -> info(em, d));
+  }
+
+  private WorkflowInfo info(EntityManager em, WorkflowDefinition d) {
+    WorkflowRecord row = store.workflow(em, d.name());
+    if (row == null) {
+      // deleted while deployed: the code is still here, so the workflow is registered again
+      store.registerWorkflow(em, d.name(), d.workflowClass().getName(), d.binding(), d.versionId(),
+          now());
+      row = store.workflow(em, d.name());
+    }
+    return new WorkflowInfo(d, row, store.statusCounts(em, d.name()),
+        store.lastTriggered(em, d.name()));
+  }
+
+  /**
+   * A page of instances, newest first unless {@code ascending}; {@code after} is the last
+   * instance of the previous page (keyset paging), or null. Returns up to {@code limit} rows.
+   */
+  public List<InstanceRecord> listInstances(String workflowName, List<String> statuses,
+      Long createdFrom, Long createdTo, boolean ascending, Long afterCreatedAt, String afterUid,
+      int limit) {
+    WorkflowDefinition def = registry.require(workflowName);
+    return tx.inTransaction(em -> store.listInstances(em, def.name(), statuses, createdFrom,
+        createdTo, ascending, afterCreatedAt, afterUid, limit));
+  }
+
+  /** Deletes instances by id with everything recorded for them; returns the ids not found. */
+  public List<String> deleteInstances(String workflowName, List<String> instanceIds) {
+    WorkflowDefinition def = registry.require(workflowName);
+    List<String> missing = new ArrayList<>();
+    List<String> uids = tx.inTransaction(em -> {
+      List<String> found = new ArrayList<>();
+      for (String id : instanceIds) {
+        InstanceEntity e = store.lockInstance(em, def.name(), id);
+        if (e == null) {
+          missing.add(id);
+        } else {
+          found.add(e.getUid());
+        }
+      }
+      store.deleteInstances(em, found);
+      return found;
+    });
+    abandonTurns(uids);
+    return missing;
+  }
+
+  /**
+   * Terminates every unfinished instance of the workflow, or only those in {@code status};
+   * returns how many were terminated. Instances that finish meanwhile are skipped.
+   */
+  public int terminateAll(String workflowName, String status) {
+    WorkflowDefinition def = registry.require(workflowName);
+    List<String> statuses = status != null ? List.of(status)
+        : java.util.Arrays.stream(Status.values()).filter(s -> !s.isFinished())
+            .map(Status::wireName).toList();
+    int n = 0;
+    Long afterAt = null;
+    String afterUid = null;
+    while (true) {
+      Long a = afterAt;
+      String u = afterUid;
+      List<InstanceRecord> page = tx.inTransaction(em -> store.listInstances(em, def.name(),
+          statuses, null, null, true, a, u, 200));
+      for (InstanceRecord r : page) {
+        try {
+          terminate(def, r.instanceId());
+          n++;
+        } catch (WorkflowException e) {
+          // finished or deleted between the listing and now: nothing to terminate
+        }
+      }
+      if (page.size() < 200) {
+        return n;
+      }
+      afterAt = page.get(page.size() - 1).createdAt();
+      afterUid = page.get(page.size() - 1).uid();
+    }
+  }
+
+  /** Deletes all instances of the workflow and its row; returns the number of instances. */
+  public int deleteWorkflow(String workflowName) {
+    WorkflowDefinition def = registry.require(workflowName);
+    List<String> uids = tx.inTransaction(em -> store.listInstances(em, def.name(), null, null,
+        null, true, null, null, Integer.MAX_VALUE).stream().map(InstanceRecord::uid).toList());
+    int n = tx.inTransaction(em -> store.deleteWorkflow(em, def.name()));
+    abandonTurns(uids);
+    return n;
+  }
+
+  private void abandonTurns(List<String> uids) {
+    for (String uid : uids) {
+      Turn turn = dispatcher.activeTurn(uid);
+      if (turn != null) {
+        turn.abandon();
+      }
+    }
   }
 }

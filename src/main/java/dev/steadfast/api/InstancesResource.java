@@ -1,0 +1,218 @@
+package dev.steadfast.api;
+
+import dev.steadfast.workflow.RestartFrom;
+import dev.steadfast.workflow.WorkflowClient;
+import dev.steadfast.workflow.WorkflowClient.NewInstance;
+import dev.steadfast.workflow.WorkflowInstance;
+import dev.steadfast.workflow.engine.Limits;
+import dev.steadfast.workflow.engine.WorkflowEngine;
+import dev.steadfast.workflow.store.InstanceRecord;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Instances of one workflow: create, list, details, status changes, events, deletion. */
+@RequestScoped
+@Path("/accounts/{account_id}/workflows/{name}/instances")
+public class InstancesResource {
+  private static final Set<String> CREATE_FIELDS = Set.of("instance_id", "params");
+  private static final Set<String> STATUS_FIELDS = Set.of("status", "from", "rollback");
+  private static final Set<String> FROM_FIELDS = Set.of("name", "count", "type");
+
+  @Inject WorkflowEngine engine;
+
+  @PathParam("name") String workflow;
+
+  @POST
+  public Response create(String body) {
+    NewInstance<Object> n = newInstance(Bodies.object(body, CREATE_FIELDS));
+    WorkflowInstance i = client().create(n.id(), n.params());
+    return Envelope.ok(created(i.id()));
+  }
+
+  @POST
+  @Path("batch")
+  public Response createBatch(String body) {
+    JsonValue v = Bodies.parse(body);
+    JsonArray items = Bodies.array(v, "the body");
+    if (items.isEmpty() || items.size() > Limits.MAX_BATCH) {
+      throw ApiError.invalidBody("a batch holds 1 to " + Limits.MAX_BATCH + " instances, got "
+          + items.size());
+    }
+    List<NewInstance<Object>> batch = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int k = 0; k < items.size(); k++) {
+      NewInstance<Object> n = newInstance(Bodies.object(items.get(k), "item " + k, CREATE_FIELDS));
+      if (n.id() != null && !ids.add(n.id())) {
+        throw new ApiError(400, ApiError.DUPLICATE_IN_BATCH,
+            "instance id '" + n.id() + "' appears more than once in the batch");
+      }
+      batch.add(n);
+    }
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    // ids already in use are skipped by the engine, as Cloudflare does
+    for (WorkflowInstance i : client().createBatch(batch)) {
+      out.add(created(i.id()));
+    }
+    return Envelope.ok(out.build());
+  }
+
+  private static NewInstance<Object> newInstance(JsonObject o) {
+    String id = Bodies.string(o, "instance_id");
+    return new NewInstance<>(id, Bodies.toJava(o.get("params")));
+  }
+
+  private JsonObject created(String id) {
+    var def = engine.registry().require(workflow);
+    return Json.createObjectBuilder().add("id", id).add("status", "queued")
+        .add("version_id", def.versionId()).add("workflow_id", Wire.workflowId(def.name())).build();
+  }
+
+  /** Newest first unless direction=asc; result_info.cursor is set while more remain. */
+  @GET
+  public Response list(@QueryParam("status") String status, @QueryParam("per_page") String perPage,
+      @QueryParam("cursor") String cursor, @QueryParam("direction") String direction,
+      @QueryParam("date_start") String dateStart, @QueryParam("date_end") String dateEnd) {
+    int size = Params.positive(perPage, "per_page", 50, 1000);
+    String st = Params.status(status);
+    boolean asc = Params.ascending(direction);
+    Long from = Params.time(dateStart, "date_start", false);
+    Long to = Params.time(dateEnd, "date_end", true);
+    Params.Cursor after = Params.Cursor.decode(cursor);
+    List<InstanceRecord> rows = engine.listInstances(workflow, st == null ? null : List.of(st),
+        from, to, asc, after == null ? null : after.createdAt(), after == null ? null : after.uid(),
+        size + 1);
+    boolean more = rows.size() > size;
+    List<InstanceRecord> page = more ? rows.subList(0, size) : rows;
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    page.forEach(r -> items.add(Wire.instance(r)));
+    JsonObjectBuilder info = Json.createObjectBuilder().add("per_page", size)
+        .add("count", page.size());
+    if (more) {
+      InstanceRecord last = page.get(page.size() - 1);
+      info.add("cursor", new Params.Cursor(last.createdAt(), last.uid()).encode());
+    }
+    return Envelope.ok(items.build(), info.build());
+  }
+
+  @GET
+  @Path("{id}")
+  public Response details(@PathParam("id") String id) {
+    return Envelope.ok(Wire.details(engine.view(workflow, id)));
+  }
+
+  @PATCH
+  @Path("{id}/status")
+  public Response status(@PathParam("id") String id, String body) {
+    JsonObject o = Bodies.object(body, STATUS_FIELDS);
+    String action = Bodies.string(o, "status");
+    if (action == null) {
+      throw ApiError.invalidBody("field 'status' is required: pause, resume, terminate or restart");
+    }
+    if (o.containsKey("from") && !action.equals("restart")) {
+      throw ApiError.invalidBody("field 'from' is only allowed with status restart");
+    }
+    JsonValue rollback = o.get("rollback");
+    if (rollback != null && rollback != JsonValue.NULL && rollback != JsonValue.FALSE) {
+      // wrangler's terminate --rollback: Steadfast has no rollback handlers to run
+      throw ApiError.invalidBody(rollback == JsonValue.TRUE
+          ? "rollback handlers are not supported: terminate without --rollback"
+          : "field 'rollback' must be a boolean, got " + Bodies.kind(rollback));
+    }
+    WorkflowInstance i = client().get(id);
+    switch (action) {
+      case "pause" -> i.pause();
+      case "resume" -> i.resume();
+      case "terminate" -> i.terminate();
+      case "restart" -> {
+        JsonValue from = o.get("from");
+        if (from == null || from == JsonValue.NULL) {
+          i.restart();
+        } else {
+          JsonObject f = Bodies.object(from, "field 'from'", FROM_FIELDS);
+          String name = Bodies.string(f, "name");
+          Integer count = Bodies.integer(f, "count");
+          i.restart(new RestartFrom(name, count == null ? 1 : count, Bodies.string(f, "type")));
+        }
+      }
+      default -> throw ApiError.invalidBody("field 'status' must be pause, resume, terminate or"
+          + " restart, got '" + action + "'");
+    }
+    String now = engine.view(workflow, id).instance().status();
+    return Envelope.ok(Json.createObjectBuilder().add("status", now)
+        .add("timestamp", Instant.ofEpochMilli(engine.clock().millis()).toString()).build());
+  }
+
+  /** The body is the payload itself, any JSON; an empty body sends null. */
+  @POST
+  @Path("{id}/events/{type}")
+  public Response sendEvent(@PathParam("id") String id, @PathParam("type") String type,
+      String body) {
+    Object payload = Bodies.toJava(Bodies.parse(body));
+    client().get(id).sendEvent(type, payload);
+    return Envelope.ok(JsonValue.NULL);
+  }
+
+  @POST
+  @Path("batch/delete")
+  public Response delete(String body) {
+    JsonObject o = Bodies.object(body, Set.of("instances"));
+    JsonArray ids = Bodies.array(o.get("instances"), "field 'instances'");
+    if (ids.isEmpty() || ids.size() > Limits.MAX_BATCH) {
+      throw ApiError.invalidBody("field 'instances' holds 1 to " + Limits.MAX_BATCH
+          + " ids, got " + ids.size());
+    }
+    List<String> list = new ArrayList<>();
+    for (JsonValue v : ids) {
+      if (!(v instanceof JsonString s)) {
+        throw ApiError.invalidBody("field 'instances' must hold strings, got " + Bodies.kind(v));
+      }
+      list.add(s.getString());
+    }
+    List<String> missing = engine.deleteInstances(workflow, list);
+    JsonArrayBuilder deleted = Json.createArrayBuilder();
+    JsonArrayBuilder errors = Json.createArrayBuilder();
+    for (String id : new java.util.LinkedHashSet<>(list)) {
+      if (missing.contains(id)) {
+        errors.add(Json.createObjectBuilder().add("id", id).add("code", ApiError.INSTANCE_NOT_FOUND)
+            .add("message", "instance '" + id + "' not found"));
+      } else {
+        deleted.add(Json.createObjectBuilder().add("id", id));
+      }
+    }
+    return Envelope.ok(Json.createObjectBuilder().add("deleted", deleted).add("errors", errors)
+        .build());
+  }
+
+  /** Terminates all unfinished instances, or those with ?status=. */
+  @PUT
+  @Path("terminate")
+  public Response terminateAll(@QueryParam("status") String status) {
+    String st = Params.status(status);
+    int n = engine.terminateAll(workflow, st);
+    return Envelope.ok(Json.createObjectBuilder().add("status", "ok").add("terminated", n).build());
+  }
+
+  private WorkflowClient<Object> client() {
+    return engine.client(workflow);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.steadfast.api;
+
+import dev.steadfast.workflow.engine.WorkflowEngine.InstanceView;
+import dev.steadfast.workflow.engine.WorkflowEngine.WorkflowInfo;
+import dev.steadfast.workflow.store.AttemptRecord;
+import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.StepRecord;
+import dev.steadfast.workflow.store.StepState;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The v4 JSON shapes of workflows, versions, instances and instance details. */
+final class Wire {
+  private Wire() {}
+
+  /** ISO-8601 (wrangler sorts on these as strings), or null. */
+  static JsonValue time(Long epochMillis) {
+    return epochMillis == null ? JsonValue.NULL
+        : Json.createValue(Instant.ofEpochMilli(epochMillis).toString());
+  }
+
+  static JsonValue string(String s) {
+    return s == null ? JsonValue.NULL : Json.createValue(s);
+  }
+
+  /** A stable workflow id: Cloudflare identifies workflows by UUID, we by name. */
+  static String workflowId(String name) {
+    return UUID.nameUUIDFromBytes(("steadfast-workflow:" + name).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  /** Stored JSON text as a JSON value; text that is somehow not JSON is shown as a string. */
+  static JsonValue json(String text) {
+    if (text == null) {
+      return JsonValue.NULL;
+    }
+    try (var r = Json.createReader(new StringReader(text))) {
+      return r.readValue();
+    } catch (RuntimeException e) {
+      return Json.createValue(text);
+    }
+  }
+
+  static JsonObject workflow(WorkflowInfo w) {
+    JsonObjectBuilder counts = Json.createObjectBuilder();
+    w.counts().forEach((status, n) -> counts.add(status, n));
+    String name = w.definition().name();
+    return Json.createObjectBuilder()
+        .add("id", workflowId(name))
+        .add("name", name)
+        .add("class_name", w.definition().workflowClass().getName())
+        .add("script_name", "steadfast")
+        .add("created_on", time(w.row().createdAt()))
+        .add("modified_on", time(w.row().modifiedAt()))
+        .add("triggered_on", time(w.triggeredAt()))
+        .add("instances", counts)
+        .build();
+  }
+
+  static JsonObject version(WorkflowInfo w) {
+    return Json.createObjectBuilder()
+        .add("id", w.definition().versionId())
+        .add("class_name", w.definition().workflowClass().getName())
+        .add("created_on", time(w.row().createdAt()))
+        .add("modified_on", time(w.row().modifiedAt()))
+        .add("workflow_id", workflowId(w.definition().name()))
+        .add("language", "java")
+        .build();
+  }
+
+  static JsonObject instance(InstanceRecord r) {
+    return Json.createObjectBuilder()
+        .add("id", r.instanceId())
+        .add("created_on", time(r.createdAt()))
+        .add("modified_on", time(r.modifiedAt()))
+        .add("started_on", time(r.startedAt()))
+        .add("ended_on", time(r.endedAt()))
+        .add("status", r.status())
+        .add("version_id", string(r.versionId()))
+        .add("workflow_id", workflowId(r.workflowName()))
+        .build();
+  }
+
+  static JsonValue error(String name, String message) {
+    if (name == null && message == null) {
+      return JsonValue.NULL;
+    }
+    return Json.createObjectBuilder().add("name", string(name)).add("message", string(message))
+        .build();
+  }
+
+  /** Instance details with the full journal, steps in the order they were first recorded. */
+  static JsonObject details(InstanceView v) {
+    InstanceRecord r = v.instance();
+    JsonArrayBuilder steps = Json.createArrayBuilder();
+    for (StepRecord s : v.steps()) {
+      steps.add(step(s, v.attempts().getOrDefault(s.key(), List.of())));
+    }
+    if ("terminated".equals(r.status())) {
+      steps.add(Json.createObjectBuilder().add("type", "termination")
+          .add("trigger", Json.createObjectBuilder().add("source", "api")));
+    }
+    JsonValue success = switch (r.status()) {
+      case "complete" -> JsonValue.TRUE;
+      case "errored" -> JsonValue.FALSE;
+      default -> JsonValue.NULL;
+    };
+    return Json.createObjectBuilder()
+        .add("status", r.status())
+        .add("params", json(r.params()))
+        .add("output", json(r.output()))
+        .add("error", error(r.errorName(), r.errorMessage()))
+        .add("queued", time(r.createdAt()))
+        .add("start", time(r.startedAt()))
+        .add("end", time(r.endedAt()))
+        .add("success", success)
+        .add("trigger", Json.createObjectBuilder()
+            .add("source", r.triggerSource() == null ? "api" : r.triggerSource()))
+        .add("versionId", string(r.versionId()))
+        .add("step_count", v.steps().size())
+        .add("steps", steps)
+        .build();
+  }
+
+  private static JsonObject step(StepRecord s, List<AttemptRecord> attempts) {
+    String name = s.name() + "-" + s.occurrence();
+    JsonObjectBuilder b = Json.createObjectBuilder().add("name", name).add("start", time(s.startedAt()));
+    switch (s.kind()) {
+      case "sleep" -> b.add("type", "sleep")
+          // a sleep's end is when it wakes, known from the moment it starts
+          .add("end", time(s.endedAt() != null ? s.endedAt() : s.dueAt()))
+          .add("finished", StepState.SLEPT.equals(s.state()))
+          .add("error", JsonValue.NULL);
+      case "waitForEvent" -> b.add("type", "waitForEvent")
+          .add("end", time(s.endedAt()))
+          .add("finished", s.isFinished())
+          .add("error", error(s.errorName(), s.errorMessage()))
+          .add("event_type", string(s.eventType()))
+          .add("output", json(s.result()));
+      default -> {
+        JsonArrayBuilder as = Json.createArrayBuilder();
+        for (AttemptRecord a : attempts) {
+          as.add(Json.createObjectBuilder()
+              .add("start", time(a.startedAt()))
+              .add("end", time(a.endedAt()))
+              .add("success", a.success() == null ? JsonValue.NULL
+                  : a.success() ? JsonValue.TRUE : JsonValue.FALSE)
+              .add("error", error(a.errorName(), a.errorMessage())));
+        }
+        JsonValue success = StepState.SUCCEEDED.equals(s.state()) ? JsonValue.TRUE
+            : StepState.FAILED.equals(s.state()) ? JsonValue.FALSE : JsonValue.NULL;
+        b.add("type", "step")
+            .add("end", time(s.endedAt()))
+            .add("success", success)
+            .add("output", json(s.result()))
+            .add("error", error(s.errorName(), s.errorMessage()))
+            .add("config", json(s.config()))
+            .add("attempts", as);
+      }
+    }
+    return b.build();
+  }
+}
