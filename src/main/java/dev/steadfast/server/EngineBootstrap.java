@@ -58,6 +58,7 @@ import org.eclipse.microprofile.config.Config;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EngineBootstrap {
   private static final Logger LOG = Logger.getLogger(EngineBootstrap.class.getName());
+  private static final long EJB_TIMER_MIN_DELAY_MS = 1_500;
 
   @Resource(lookup = "java:app/jdbc/steadfast")
   DataSource dataSource;
@@ -97,15 +98,26 @@ public class EngineBootstrap {
     EngineConfig cfg = settings.engineConfig();
     turns = new ThreadPoolExecutor(cfg.workers(), cfg.workers(), 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), threadFactory);
-    turns.allowCoreThreadTimeOut(true);
+    // threads are made now, on this deployment thread: a managed thread takes the context of
+    // the thread that creates it, and some container threads (health checks) have none
+    turns.prestartAllCoreThreads();
     branches = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
         new SynchronousQueue<>(), threadFactory);
     scheduler = new ScheduledThreadPoolExecutor(2, threadFactory);
     scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.prestartAllCoreThreads();
+    // Payara delivers EJB timers no sooner than its minimum delivery interval (1 s by default)
+    // after they are created, so wake-ups due sooner than that go to the managed scheduler;
+    // everything further out (sleeps of seconds to months) is an EJB timer.
     WakeUpTimer timer = new WakeUpTimer() {
       @Override
       public void wakeAt(long epochMillis, Runnable callback) {
-        timerBean.arm(epochMillis, callback);
+        long delay = epochMillis - System.currentTimeMillis();
+        if (delay < EJB_TIMER_MIN_DELAY_MS) {
+          scheduler.schedule(callback, Math.max(0, delay), TimeUnit.MILLISECONDS);
+        } else {
+          timerBean.arm(epochMillis, callback);
+        }
       }
 
       @Override

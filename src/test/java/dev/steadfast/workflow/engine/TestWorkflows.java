@@ -248,6 +248,9 @@ public final class TestWorkflows {
     }
   }
 
+  /** Start ({@code [t, 0]}) and end ({@code [0, t]}) times of fan-out branches. */
+  static final Map<String, List<long[]>> BRANCH_TIMES = new ConcurrentHashMap<>();
+
   /** Steps run concurrently and joined. */
   @Workflow(name = "fan-out")
   public static class FanOutWorkflow extends WorkflowEntrypoint<Integer, Integer> {
@@ -258,7 +261,10 @@ public final class TestWorkflows {
         int n = i;
         branches.add(() -> step.run("branch " + n, () -> {
           count(event.instanceId(), "branch " + n);
-          Thread.sleep(200);
+          BRANCH_TIMES.computeIfAbsent(event.instanceId(), k -> new CopyOnWriteArrayList<>())
+              .add(new long[] {System.nanoTime(), 0});
+          Thread.sleep(300);
+          BRANCH_TIMES.get(event.instanceId()).add(new long[] {0, System.nanoTime()});
           return n;
         }));
       }
