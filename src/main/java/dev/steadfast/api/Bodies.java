@@ -1,6 +1,5 @@
 package dev.steadfast.api;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -27,7 +26,7 @@ final class Bodies {
     if (text == null || text.isBlank()) {
       return null;
     }
-    try (JsonParser p = Json.createParser(new StringReader(text))) {
+    try (JsonParser p = Jsonp.P.createParser(new StringReader(text))) {
       if (!p.hasNext()) {
         return null;
       }

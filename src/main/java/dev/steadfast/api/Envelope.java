@@ -1,6 +1,5 @@
 package dev.steadfast.api;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -20,7 +19,7 @@ public final class Envelope {
   }
 
   public static Response ok(JsonValue result, JsonObject resultInfo) {
-    JsonObjectBuilder b = Json.createObjectBuilder()
+    JsonObjectBuilder b = Jsonp.P.createObjectBuilder()
         .add("success", true)
         .add("errors", JsonValue.EMPTY_JSON_ARRAY)
         .add("messages", JsonValue.EMPTY_JSON_ARRAY)
@@ -32,9 +31,9 @@ public final class Envelope {
   }
 
   public static Response error(int status, int code, String message) {
-    JsonObject body = Json.createObjectBuilder()
+    JsonObject body = Jsonp.P.createObjectBuilder()
         .add("success", false)
-        .add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+        .add("errors", Jsonp.P.createArrayBuilder().add(Jsonp.P.createObjectBuilder()
             .add("code", code).add("message", message == null ? "" : message)))
         .add("messages", JsonValue.EMPTY_JSON_ARRAY)
         .add("result", JsonValue.NULL)

@@ -9,7 +9,6 @@ import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.store.InstanceRecord;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -68,7 +67,7 @@ public class InstancesResource {
       }
       batch.add(n);
     }
-    JsonArrayBuilder out = Json.createArrayBuilder();
+    JsonArrayBuilder out = Jsonp.P.createArrayBuilder();
     // ids already in use are skipped by the engine, as Cloudflare does
     for (WorkflowInstance i : client().createBatch(batch)) {
       out.add(created(i.id()));
@@ -83,7 +82,7 @@ public class InstancesResource {
 
   private JsonObject created(String id) {
     var def = engine.registry().require(workflow);
-    return Json.createObjectBuilder().add("id", id).add("status", "queued")
+    return Jsonp.P.createObjectBuilder().add("id", id).add("status", "queued")
         .add("version_id", def.versionId()).add("workflow_id", Wire.workflowId(def.name())).build();
   }
 
@@ -103,9 +102,9 @@ public class InstancesResource {
         size + 1);
     boolean more = rows.size() > size;
     List<InstanceRecord> page = more ? rows.subList(0, size) : rows;
-    JsonArrayBuilder items = Json.createArrayBuilder();
+    JsonArrayBuilder items = Jsonp.P.createArrayBuilder();
     page.forEach(r -> items.add(Wire.instance(r)));
-    JsonObjectBuilder info = Json.createObjectBuilder().add("per_page", size)
+    JsonObjectBuilder info = Jsonp.P.createObjectBuilder().add("per_page", size)
         .add("count", page.size());
     if (more) {
       InstanceRecord last = page.get(page.size() - 1);
@@ -158,7 +157,7 @@ public class InstancesResource {
           + " restart, got '" + action + "'");
     }
     String now = engine.view(workflow, id).instance().status();
-    return Envelope.ok(Json.createObjectBuilder().add("status", now)
+    return Envelope.ok(Jsonp.P.createObjectBuilder().add("status", now)
         .add("timestamp", Instant.ofEpochMilli(engine.clock().millis()).toString()).build());
   }
 
@@ -189,17 +188,17 @@ public class InstancesResource {
       list.add(s.getString());
     }
     List<String> missing = engine.deleteInstances(workflow, list);
-    JsonArrayBuilder deleted = Json.createArrayBuilder();
-    JsonArrayBuilder errors = Json.createArrayBuilder();
+    JsonArrayBuilder deleted = Jsonp.P.createArrayBuilder();
+    JsonArrayBuilder errors = Jsonp.P.createArrayBuilder();
     for (String id : new java.util.LinkedHashSet<>(list)) {
       if (missing.contains(id)) {
-        errors.add(Json.createObjectBuilder().add("id", id).add("code", ApiError.INSTANCE_NOT_FOUND)
+        errors.add(Jsonp.P.createObjectBuilder().add("id", id).add("code", ApiError.INSTANCE_NOT_FOUND)
             .add("message", "instance '" + id + "' not found"));
       } else {
-        deleted.add(Json.createObjectBuilder().add("id", id));
+        deleted.add(Jsonp.P.createObjectBuilder().add("id", id));
       }
     }
-    return Envelope.ok(Json.createObjectBuilder().add("deleted", deleted).add("errors", errors)
+    return Envelope.ok(Jsonp.P.createObjectBuilder().add("deleted", deleted).add("errors", errors)
         .build());
   }
 
@@ -209,7 +208,7 @@ public class InstancesResource {
   public Response terminateAll(@QueryParam("status") String status) {
     String st = Params.status(status);
     int n = engine.terminateAll(workflow, st);
-    return Envelope.ok(Json.createObjectBuilder().add("status", "ok").add("terminated", n).build());
+    return Envelope.ok(Jsonp.P.createObjectBuilder().add("status", "ok").add("terminated", n).build());
   }
 
   private WorkflowClient<Object> client() {

@@ -6,7 +6,6 @@ import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.StepState;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -24,11 +23,11 @@ final class Wire {
   /** ISO-8601 (wrangler sorts on these as strings), or null. */
   static JsonValue time(Long epochMillis) {
     return epochMillis == null ? JsonValue.NULL
-        : Json.createValue(Instant.ofEpochMilli(epochMillis).toString());
+        : Jsonp.P.createValue(Instant.ofEpochMilli(epochMillis).toString());
   }
 
   static JsonValue string(String s) {
-    return s == null ? JsonValue.NULL : Json.createValue(s);
+    return s == null ? JsonValue.NULL : Jsonp.P.createValue(s);
   }
 
   /** A stable workflow id: Cloudflare identifies workflows by UUID, we by name. */
@@ -42,18 +41,18 @@ final class Wire {
     if (text == null) {
       return JsonValue.NULL;
     }
-    try (var r = Json.createReader(new StringReader(text))) {
+    try (var r = Jsonp.P.createReader(new StringReader(text))) {
       return r.readValue();
     } catch (RuntimeException e) {
-      return Json.createValue(text);
+      return Jsonp.P.createValue(text);
     }
   }
 
   static JsonObject workflow(WorkflowInfo w) {
-    JsonObjectBuilder counts = Json.createObjectBuilder();
+    JsonObjectBuilder counts = Jsonp.P.createObjectBuilder();
     w.counts().forEach((status, n) -> counts.add(status, n));
     String name = w.definition().name();
-    return Json.createObjectBuilder()
+    return Jsonp.P.createObjectBuilder()
         .add("id", workflowId(name))
         .add("name", name)
         .add("class_name", w.definition().workflowClass().getName())
@@ -66,7 +65,7 @@ final class Wire {
   }
 
   static JsonObject version(WorkflowInfo w) {
-    return Json.createObjectBuilder()
+    return Jsonp.P.createObjectBuilder()
         .add("id", w.definition().versionId())
         .add("class_name", w.definition().workflowClass().getName())
         .add("created_on", time(w.row().createdAt()))
@@ -77,7 +76,7 @@ final class Wire {
   }
 
   static JsonObject instance(InstanceRecord r) {
-    return Json.createObjectBuilder()
+    return Jsonp.P.createObjectBuilder()
         .add("id", r.instanceId())
         .add("created_on", time(r.createdAt()))
         .add("modified_on", time(r.modifiedAt()))
@@ -93,27 +92,27 @@ final class Wire {
     if (name == null && message == null) {
       return JsonValue.NULL;
     }
-    return Json.createObjectBuilder().add("name", string(name)).add("message", string(message))
+    return Jsonp.P.createObjectBuilder().add("name", string(name)).add("message", string(message))
         .build();
   }
 
   /** Instance details with the full journal, steps in the order they were first recorded. */
   static JsonObject details(InstanceView v) {
     InstanceRecord r = v.instance();
-    JsonArrayBuilder steps = Json.createArrayBuilder();
+    JsonArrayBuilder steps = Jsonp.P.createArrayBuilder();
     for (StepRecord s : v.steps()) {
       steps.add(step(s, v.attempts().getOrDefault(s.key(), List.of())));
     }
     if ("terminated".equals(r.status())) {
-      steps.add(Json.createObjectBuilder().add("type", "termination")
-          .add("trigger", Json.createObjectBuilder().add("source", "api")));
+      steps.add(Jsonp.P.createObjectBuilder().add("type", "termination")
+          .add("trigger", Jsonp.P.createObjectBuilder().add("source", "api")));
     }
     JsonValue success = switch (r.status()) {
       case "complete" -> JsonValue.TRUE;
       case "errored" -> JsonValue.FALSE;
       default -> JsonValue.NULL;
     };
-    return Json.createObjectBuilder()
+    return Jsonp.P.createObjectBuilder()
         .add("status", r.status())
         .add("params", json(r.params()))
         .add("output", json(r.output()))
@@ -122,7 +121,7 @@ final class Wire {
         .add("start", time(r.startedAt()))
         .add("end", time(r.endedAt()))
         .add("success", success)
-        .add("trigger", Json.createObjectBuilder()
+        .add("trigger", Jsonp.P.createObjectBuilder()
             .add("source", r.triggerSource() == null ? "api" : r.triggerSource()))
         .add("versionId", string(r.versionId()))
         .add("step_count", v.steps().size())
@@ -132,7 +131,7 @@ final class Wire {
 
   private static JsonObject step(StepRecord s, List<AttemptRecord> attempts) {
     String name = s.name() + "-" + s.occurrence();
-    JsonObjectBuilder b = Json.createObjectBuilder().add("name", name).add("start", time(s.startedAt()));
+    JsonObjectBuilder b = Jsonp.P.createObjectBuilder().add("name", name).add("start", time(s.startedAt()));
     switch (s.kind()) {
       case "sleep" -> b.add("type", "sleep")
           // a sleep's end is when it wakes, known from the moment it starts
@@ -146,9 +145,9 @@ final class Wire {
           .add("event_type", string(s.eventType()))
           .add("output", json(s.result()));
       default -> {
-        JsonArrayBuilder as = Json.createArrayBuilder();
+        JsonArrayBuilder as = Jsonp.P.createArrayBuilder();
         for (AttemptRecord a : attempts) {
-          as.add(Json.createObjectBuilder()
+          as.add(Jsonp.P.createObjectBuilder()
               .add("start", time(a.startedAt()))
               .add("end", time(a.endedAt()))
               .add("success", a.success() == null ? JsonValue.NULL

@@ -4,7 +4,6 @@ import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.engine.WorkflowEngine.WorkflowInfo;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,9 +31,9 @@ public class WorkflowsResource {
     long from = (long) (p - 1) * size;
     List<WorkflowInfo> slice = from >= all.size() ? List.of()
         : all.subList((int) from, (int) Math.min(all.size(), from + size));
-    JsonArrayBuilder items = Json.createArrayBuilder();
+    JsonArrayBuilder items = Jsonp.P.createArrayBuilder();
     slice.forEach(w -> items.add(Wire.workflow(w)));
-    return Envelope.ok(items.build(), Json.createObjectBuilder()
+    return Envelope.ok(items.build(), Jsonp.P.createObjectBuilder()
         .add("page", p).add("per_page", size).add("count", slice.size())
         .add("total_count", all.size())
         .add("total_pages", (all.size() + size - 1) / size).build());
@@ -51,8 +50,8 @@ public class WorkflowsResource {
   public Response versions(@PathParam("name") String name) {
     // one deployed class is one version; the list is never empty (wrangler reads [0].id)
     WorkflowInfo w = engine.workflow(name);
-    return Envelope.ok(Json.createArrayBuilder().add(Wire.version(w)).build(),
-        Json.createObjectBuilder().add("page", 1).add("per_page", 1).add("count", 1)
+    return Envelope.ok(Jsonp.P.createArrayBuilder().add(Wire.version(w)).build(),
+        Jsonp.P.createObjectBuilder().add("page", 1).add("per_page", 1).add("count", 1)
             .add("total_count", 1).build());
   }
 
@@ -60,6 +59,6 @@ public class WorkflowsResource {
   @Path("{name}")
   public Response delete(@PathParam("name") String name) {
     engine.deleteWorkflow(name);
-    return Envelope.ok(Json.createObjectBuilder().add("status", "ok").add("success", true).build());
+    return Envelope.ok(Jsonp.P.createObjectBuilder().add("status", "ok").add("success", true).build());
   }
 }

@@ -13,16 +13,20 @@ import java.util.StringJoiner;
  * query each, not one per step). A program, not a test: figures depend on the machine.
  *
  * <p>Run after {@code mvn package}: {@code java -cp target/test-classes:<test classpath>
- * dev.steadfast.bench.ApiBenchmark [creates]} — or via exec:java with classpathScope=test. It
- * starts its own server (ServerProcess).
+ * dev.steadfast.bench.ApiBenchmark [creates]}. It starts its own server (ServerProcess) unless
+ * {@code -Dbench.url} and {@code -Dbench.token} name a running one.
  */
 public final class ApiBenchmark {
   private ApiBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int creates = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-    try (ServerProcess server = ServerProcess.start("bench", Map.of())) {
-      ApiClient api = new ApiClient(server.apiBase() + "/accounts/bench", ServerProcess.TOKEN);
+    // -Dbench.url=http://127.0.0.1:8181/client/v4 -Dbench.token=T measures a running server
+    String url = System.getProperty("bench.url");
+    try (ServerProcess server = url == null ? ServerProcess.start("bench", Map.of()) : null) {
+      String base = url != null ? url : server.apiBase();
+      String token = url != null ? System.getProperty("bench.token") : ServerProcess.TOKEN;
+      ApiClient api = new ApiClient(base + "/accounts/bench", token);
       // warm-up: JIT, connection pool, JAX-RS routing caches
       for (int i = 0; i < 50; i++) {
         check(api.send("POST", "/workflows/approval/instances", "{\"params\":{\"title\":\"w\"}}"));

@@ -189,7 +189,7 @@ class WranglerIT {
     await("approval", "wr-appr-2", "waiting");
     ok("workflows", "instances", "terminate", "approval", "wr-appr-2");
     assertEquals("terminated", status("approval", "wr-appr-2"));
-    contains(ok("workflows", "instances", "describe", "approval", "wr-appr-2"), "termination");
+    contains(ok("workflows", "instances", "describe", "approval", "wr-appr-2"), "Termination");
     ok("workflows", "instances", "restart", "approval", "wr-appr-2");
     await("approval", "wr-appr-2", "waiting");
 
