@@ -112,6 +112,11 @@ public abstract class Agent<S> {
 
   // --- connections
 
+  /** The client whose RPC or frame is being handled now; null in schedules, queue and HTTP. */
+  public final Connection currentConnection() {
+    return ctx().currentConnection();
+  }
+
   public final Collection<Connection> getConnections() {
     return ctx().connections();
   }

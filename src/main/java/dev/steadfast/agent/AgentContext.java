@@ -20,6 +20,9 @@ public interface AgentContext {
 
   Collection<Connection> connections();
 
+  /** The connection whose RPC or frame is being handled on this thread; null otherwise. */
+  Connection currentConnection();
+
   void broadcast(String message, Collection<String> excludeIds);
 
   Map<String, CallableInfo> callableMethods();

@@ -95,6 +95,11 @@ public class CounterAgent extends Agent<CounterAgent.State> {
     return schedule(seconds, "remind", text);
   }
 
+  @Callable(description = "The caller's connection id (its _pk)")
+  public String whoami() {
+    return currentConnection().id();
+  }
+
   /** Not callable: public but unmarked, so clients get "Method secret is not callable". */
   public String secret() {
     return "hidden";

@@ -28,6 +28,7 @@ public final class AgentInstance implements AgentContext {
   private final AgentType type;
   private final String name;
   private final Agent<Object> agent;
+  private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
   private final ReentrantLock lock = new ReentrantLock(true);
   private final Map<String, LiveConnection> connections = new ConcurrentHashMap<>();
   final AtomicBoolean draining = new AtomicBoolean();
@@ -72,12 +73,13 @@ public final class AgentInstance implements AgentContext {
 
   /** Calls a hook; its failure goes to onError and never further. */
   void hook(Connection c, Runnable work) {
-    exclusive(() -> {
+    onBehalfOf(c, () -> {
       try {
         work.run();
       } catch (RuntimeException e) {
         reportError(c, e);
       }
+      return null;
     });
   }
 
@@ -185,6 +187,22 @@ public final class AgentInstance implements AgentContext {
 
   Collection<LiveConnection> live() {
     return connections.values();
+  }
+
+  @Override
+  public Connection currentConnection() {
+    return CURRENT.get();
+  }
+
+  /** Runs agent code on behalf of {@code c}, visible through currentConnection(). */
+  <T> T onBehalfOf(Connection c, Supplier<T> work) {
+    Connection previous = CURRENT.get();
+    CURRENT.set(c);
+    try {
+      return exclusive(work);
+    } finally {
+      CURRENT.set(previous);
+    }
   }
 
   @Override

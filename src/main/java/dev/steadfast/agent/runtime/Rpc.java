@@ -30,7 +30,7 @@ final class Rpc {
     Object result;
     try {
       Object[] args = arguments(codec, m, call.args(), stream);
-      result = in.exclusive(() -> Invoker.invoke(m, in.agent(), args));
+      result = in.onBehalfOf(c, () -> Invoker.invoke(m, in.agent(), args));
     } catch (RuntimeException e) {
       fail(c, call.id(), stream, Invoker.message(e));
       return;
