@@ -145,7 +145,7 @@ if (phase === "main") {
 
   test("agentFetch reaches onRequest; unknown agents get 400", async () => {
     const ok = await agentFetch({ agent: "CounterAgent", name: `room-${run}-i`, host,
-      path: "/info", query: { token } });
+      path: "info", query: { token } });
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(),
       { agent: "counter-agent", name: `room-${run}-i`, count: 0, path: "/info" });
