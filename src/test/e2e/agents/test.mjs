@@ -116,6 +116,7 @@ if (phase === "main") {
     w.setState({ ...w.state, count: 3 });
     await until(() => r.state.count === 3, "state on the readonly client");
     assert.equal(await w.call("increment", [0]), 3, "the readonly update was not stored");
+    await assert.rejects(r.call("increment", [1]), { message: "Connection is readonly" });
   });
 
   test("reconnect keeps the connection id (_pk)", async () => {

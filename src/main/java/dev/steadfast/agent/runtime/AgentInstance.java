@@ -135,6 +135,11 @@ public final class AgentInstance implements AgentContext {
 
   @Override
   public void setState(Object state) {
+    Connection caller = CURRENT.get();
+    if (caller != null && caller.readonly()) {
+      // as in the agents SDK: a readonly client cannot change state through a method either
+      throw new IllegalStateException("Connection is readonly");
+    }
     exclusive(() -> {
       agent.validateStateChange(state, null);
       store(state);

@@ -147,6 +147,8 @@ class AgentRuntimeTest {
     other.await("{\"type\":\"cf_agent_state_error\",\"error\":\"State update rejected\"}");
     assertEquals("{\"count\":0}", rt.store().find("test-state-agent", "r").state);
     assertTrue(ro.frames.stream().noneMatch(f -> f.contains("\"count\":-1")));
+    ro.session.text(rpc("9", "set", "[4]"));
+    ro.await("{\"type\":\"rpc\",\"id\":\"9\",\"success\":false,\"error\":\"Connection is readonly\"}");
     // server-side: validation errors reach the caller
     assertThrows(IllegalArgumentException.class,
         () -> rt.instance("test-state-agent", "r").setState(Map.of("count", -5)));
