@@ -73,6 +73,7 @@ if (phase === "main") {
     assert.equal(await c.call("increment", [2]), 2);
     assert.equal(await c.call("say", ["ann", "hi"]), undefined);
     assert.equal(await c.call("nothing"), null);
+    assert.equal(await c.call("greeting"), "hello", "from an @Inject-ed Config");
     await assert.rejects(c.call("fail", ["boom"]), { message: "boom" });
     await assert.rejects(c.call("secret"), { message: "Method secret is not callable" });
     await assert.rejects(c.call("nope"), { message: "Method nope does not exist" });

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * Demo: a shared counter with a chat log. Clients connect to {@code /agents/counter-agent/<room>};
@@ -20,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 @AgentDefinition
 public class CounterAgent extends Agent<CounterAgent.State> {
+  /** Injected like in any CDI bean: agents are created through CDI. */
+  @Inject Config config;
+
   /** The synchronized state: a count, the last chat lines, and how often the ticker ran. */
   public static class State {
     public int count;
@@ -62,6 +67,11 @@ public class CounterAgent extends Agent<CounterAgent.State> {
       s.messages.remove(0);
     }
     setState(s);
+  }
+
+  @Callable(description = "The configured greeting (steadfast.agents.greeting)")
+  public String greeting() {
+    return config.getOptionalValue("steadfast.agents.greeting", String.class).orElse("hello");
   }
 
   @Callable(description = "Always null")
