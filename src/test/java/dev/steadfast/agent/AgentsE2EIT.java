@@ -115,16 +115,20 @@ class AgentsE2EIT {
   }
 
   private static int node(Map<String, String> env, String phase, Path work) throws Exception {
+    Path log = work.resolve("node-" + phase + ".log");
     ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "test.mjs")
-        .directory(E2E.toFile()).inheritIO();
+        .directory(E2E.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     pb.environment().put("E2E_PHASE", phase);
     Process p = pb.start();
-    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+    boolean done = p.waitFor(300, TimeUnit.SECONDS);
+    if (!done) {
       p.destroyForcibly();
-      return -1;
     }
-    return p.exitValue();
+    // through System.out, not the inherited stream, so the test report keeps it
+    System.out.println(Files.readString(log));
+    return done ? p.exitValue() : -1;
   }
 
   private static String javaBin() {

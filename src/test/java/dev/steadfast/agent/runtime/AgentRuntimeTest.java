@@ -28,6 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /** The runtime on H2 without a server: state, protocol frames, RPC, schedules, queue. */
 class AgentRuntimeTest {
+  /** The database under test; the PostgreSQL variant overrides it. */
+  DataSource newDatabase() {
+    return Databases.h2();
+  }
+
   private final List<AgentRuntime> runtimes = new ArrayList<>();
   private final List<EntityManagerFactory> emfs = new ArrayList<>();
   private ScheduledExecutorService scheduler;
@@ -38,7 +43,7 @@ class AgentRuntimeTest {
     TestAgents.LOG.clear();
     TestAgents.MAX_RUNNING.set(0);
     scheduler = Executors.newScheduledThreadPool(2);
-    db = Databases.h2();
+    db = newDatabase();
   }
 
   @AfterEach
