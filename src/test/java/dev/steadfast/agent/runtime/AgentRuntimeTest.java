@@ -55,6 +55,11 @@ class AgentRuntimeTest {
 
   @SuppressWarnings("unchecked")
   private AgentRuntime runtime() {
+    return runtime(0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private AgentRuntime runtime(long pingMillis) {
     EntityManagerFactory emf = AgentPersistence.create(db);
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(TestAgents.PlainAgent.class,
@@ -67,7 +72,7 @@ class AgentRuntimeTest {
       }
     }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()),
         Executors.newCachedThreadPool(), scheduler, Clock.systemUTC(), new Retry(3, 10, 50));
-    rt.start(0);
+    rt.start(pingMillis);
     runtimes.add(rt);
     return rt;
   }
@@ -280,6 +285,23 @@ class AgentRuntimeTest {
     scheduler = Executors.newScheduledThreadPool(2);
     runtime();
     waitFor(() -> TestAgents.LOG.contains("after-restart"), "schedule after restart");
+  }
+
+  @Test
+  void idleConnectionsArePingedAndClosedWhenThePongNeverComes() {
+    AgentRuntime rt = runtime(200);
+    FakeWire alive = FakeWire.connect(rt, "plain-agent", "p", "alive", Map.of());
+    FakeWire dead = FakeWire.connect(rt, "plain-agent", "p", "dead", Map.of());
+    long end = System.currentTimeMillis() + 3_000;
+    while (System.currentTimeMillis() < end) {
+      if (alive.pings.get() > 0) {
+        alive.session.seen(); // the pong
+      }
+      FakeWire.sleep(20);
+    }
+    assertTrue(dead.pings.get() >= 1, "idle connection not pinged");
+    assertEquals(1001, dead.closedWith, "silent connection not closed");
+    assertNull(alive.closedWith, "answering connection closed");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 final class FakeWire implements Wire {
   final List<String> frames = new CopyOnWriteArrayList<>();
   volatile Integer closedWith;
+  final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
   ClientSession session;
 
   static FakeWire connect(AgentRuntime rt, String agent, String name, String pk,
@@ -26,7 +27,9 @@ final class FakeWire implements Wire {
   }
 
   @Override
-  public void ping() {}
+  public void ping() {
+    pings.incrementAndGet();
+  }
 
   @Override
   public void close(int code, String reason) {
