@@ -1,0 +1,284 @@
+package dev.steadfast.agent.runtime;
+
+import dev.steadfast.agent.Agent;
+import dev.steadfast.agent.AgentContext;
+import dev.steadfast.agent.CallableInfo;
+import dev.steadfast.agent.Connection;
+import dev.steadfast.agent.QueueItem;
+import dev.steadfast.agent.Schedule;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One live agent instance: the object, its lock (the actor), its cached state and connections.
+ * The lock is reentrant so a hook may call setState or schedule without deadlocking itself.
+ */
+public final class AgentInstance implements AgentContext {
+  private static final Logger LOG = Logger.getLogger(AgentInstance.class.getName());
+  private final AgentRuntime runtime;
+  private final AgentType type;
+  private final String name;
+  private final Agent<Object> agent;
+  private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
+  private final ReentrantLock lock = new ReentrantLock(true);
+  private final Map<String, LiveConnection> connections = new ConcurrentHashMap<>();
+  final AtomicBoolean draining = new AtomicBoolean();
+  private String stateJson; // null: never set
+  private Object stateValue;
+
+  @SuppressWarnings("unchecked")
+  AgentInstance(AgentRuntime runtime, AgentType type, String name, Agent<?> agent,
+      String storedState) {
+    this.runtime = runtime;
+    this.type = type;
+    this.name = name;
+    this.agent = (Agent<Object>) agent;
+    this.stateJson = storedState;
+    this.stateValue = storedState == null ? null : runtime.codec().read(storedState, type.stateType());
+  }
+
+  public Agent<Object> agent() {
+    return agent;
+  }
+
+  public AgentType type() {
+    return type;
+  }
+
+  /** Runs {@code work} holding the instance: every entry into agent code goes through here. */
+  public <T> T exclusive(Supplier<T> work) {
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void exclusive(Runnable work) {
+    exclusive(() -> {
+      work.run();
+      return null;
+    });
+  }
+
+  /** Calls a hook; its failure goes to onError and never further. */
+  void hook(Connection c, Runnable work) {
+    onBehalfOf(c, () -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        reportError(c, e);
+      }
+      return null;
+    });
+  }
+
+  void reportError(Connection c, Throwable e) {
+    try {
+      agent.onError(c, e);
+    } catch (RuntimeException again) {
+      LOG.log(Level.WARNING, "onError of " + type.kebab() + "/" + name + " failed", again);
+    }
+  }
+
+  @Override
+  public String agentName() {
+    return type.kebab();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  // --- state
+
+  @Override
+  public Object state() {
+    return exclusive(() -> {
+      if (stateJson == null) {
+        Object init = agent.initialState();
+        if (init != null) {
+          store(init);
+        }
+      }
+      return stateValue;
+    });
+  }
+
+  /** True when a state frame goes to new connections (state set, or an initial state exists). */
+  boolean hasState() {
+    state();
+    return stateJson != null;
+  }
+
+  String stateJson() {
+    return exclusive(() -> stateJson);
+  }
+
+  private void store(Object value) {
+    String json = runtime.codec().write(value);
+    runtime.store().saveState(type.kebab(), name, json, runtime.clock().millis());
+    stateJson = json;
+    stateValue = value;
+  }
+
+  @Override
+  public void setState(Object state) {
+    Connection caller = CURRENT.get();
+    if (caller != null && caller.readonly()) {
+      // as in the agents SDK: a readonly client cannot change state through a method either
+      throw new IllegalStateException("Connection is readonly");
+    }
+    exclusive(() -> {
+      agent.validateStateChange(state, null);
+      store(state);
+      broadcast(Codec.state(stateJson), List.of());
+      hookQuietly(null, () -> agent.onStateChanged(state, null));
+    });
+  }
+
+  /** A state frame from a client: readonly and validation refusals answer with a state error. */
+  void setStateFromClient(LiveConnection from, String json) {
+    if (from.readonly()) {
+      from.send(Codec.stateError("Connection is readonly"));
+      return;
+    }
+    exclusive(() -> {
+      Object value;
+      try {
+        value = runtime.codec().read(json, type.stateType());
+        agent.validateStateChange(value, from);
+      } catch (RuntimeException e) {
+        from.send(Codec.stateError("State update rejected"));
+        return;
+      }
+      store(value);
+      broadcast(Codec.state(stateJson), List.of(from.id()));
+      hookQuietly(from, () -> agent.onStateChanged(value, from));
+    });
+  }
+
+  private void hookQuietly(Connection c, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      reportError(c, e);
+    }
+  }
+
+  // --- connections
+
+  void add(LiveConnection c) {
+    LiveConnection old = connections.put(c.id(), c);
+    if (old != null && old != c) {
+      old.markClosed(); // a reconnect with the same _pk replaced it
+    }
+  }
+
+  boolean remove(LiveConnection c) {
+    return connections.remove(c.id(), c);
+  }
+
+  Collection<LiveConnection> live() {
+    return connections.values();
+  }
+
+  @Override
+  public Connection currentConnection() {
+    return CURRENT.get();
+  }
+
+  /** Runs agent code on behalf of {@code c}, visible through currentConnection(). */
+  <T> T onBehalfOf(Connection c, Supplier<T> work) {
+    Connection previous = CURRENT.get();
+    CURRENT.set(c);
+    try {
+      return exclusive(work);
+    } finally {
+      CURRENT.set(previous);
+    }
+  }
+
+  @Override
+  public Collection<Connection> connections() {
+    return List.copyOf(connections.values());
+  }
+
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  @Override
+  public void broadcast(String message, Collection<String> excludeIds) {
+    for (LiveConnection c : connections.values()) {
+      if (!excludeIds.contains(c.id())) {
+        c.send(message);
+      }
+    }
+  }
+
+  @Override
+  public Map<String, CallableInfo> callableMethods() {
+    return type.callableInfos();
+  }
+
+  // --- schedules and queue: the runtime's services, scoped to this instance
+
+  @Override
+  public Schedule schedule(long delaySeconds, Instant at, String cron, Long intervalSeconds,
+      String callback, Object payload) {
+    return runtime.schedules().create(this, delaySeconds, at, cron, intervalSeconds, callback,
+        payload);
+  }
+
+  @Override
+  public Schedule getSchedule(String id) {
+    return runtime.schedules().get(this, id);
+  }
+
+  @Override
+  public List<Schedule> getSchedules(Schedule.Type t, Instant from, Instant to) {
+    return runtime.schedules().list(this, t, from, to);
+  }
+
+  @Override
+  public boolean cancelSchedule(String id) {
+    return runtime.schedules().cancel(this, id);
+  }
+
+  @Override
+  public String queue(String callback, Object payload) {
+    return runtime.queue().add(this, callback, payload);
+  }
+
+  @Override
+  public boolean dequeue(String id) {
+    return runtime.store().dequeue(type.kebab(), name, id);
+  }
+
+  @Override
+  public int dequeueAll() {
+    return runtime.store().dequeueAll(type.kebab(), name);
+  }
+
+  @Override
+  public QueueItem getQueue(String id) {
+    return runtime.queue().item(this, id);
+  }
+
+  @Override
+  public List<QueueItem> getQueueItems() {
+    return new ArrayList<>(runtime.queue().items(this));
+  }
+}

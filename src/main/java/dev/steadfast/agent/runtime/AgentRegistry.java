@@ -1,0 +1,108 @@
+package dev.steadfast.agent.runtime;
+
+import dev.steadfast.agent.AgentAuthenticator;
+import dev.steadfast.server.JtaTransactor;
+import dev.steadfast.workflow.engine.WakeUpTimer;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Starts the agent runtime with the application, after the workflow engine has migrated the
+ * schema: agent objects come from CDI, transactions from JTA, the wake-up from an EJB timer and
+ * threads from the container's ManagedThreadFactory (so CDI and JTA work in every handler).
+ */
+@Singleton
+@Startup
+@DependsOn("EngineBootstrap")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class AgentRegistry {
+  private static final Logger LOG = Logger.getLogger(AgentRegistry.class.getName());
+
+  @Resource ManagedThreadFactory threadFactory;
+
+  @EJB AgentTimerBean timerBean;
+
+  @Inject JtaTransactor transactor;
+
+  @Inject AgentDiscovery discovery;
+
+  @Inject @Any Instance<Object> beans;
+
+  @Inject Instance<AgentAuthenticator> authenticators;
+
+  @Inject Config config;
+
+  private volatile AgentRuntime runtime;
+  private ThreadPoolExecutor workers;
+  private ScheduledThreadPoolExecutor scheduler;
+
+  @PostConstruct
+  void start() {
+    boolean examples = config.getOptionalValue("steadfast.examples.enabled", Boolean.class)
+        .orElse(true);
+    var classes = discovery.agents().stream()
+        .filter(c -> examples || !c.getName().startsWith("dev.steadfast.examples."))
+        .toList();
+    // handlers may block on the instance lock, so the pool grows rather than queues
+    workers = new ThreadPoolExecutor(8, 512, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        threadFactory, new ThreadPoolExecutor.CallerRunsPolicy());
+    scheduler = new ScheduledThreadPoolExecutor(1, threadFactory);
+    WakeUpTimer timer = new WakeUpTimer() {
+      @Override
+      public void wakeAt(long epochMillis, Runnable callback) {
+        timerBean.arm(epochMillis, callback);
+      }
+
+      @Override
+      public void cancel() {
+        timerBean.cancel();
+      }
+    };
+    AgentRuntime rt = new AgentRuntime(classes, type -> beans.select(type).get(), transactor,
+        timer, workers, scheduler, Clock.systemUTC(), Retry.DEFAULT);
+    rt.setAuthenticators(() -> authenticators.stream().toList());
+    long pingSeconds = config.getOptionalValue("steadfast.agents.ping-seconds", Long.class)
+        .orElse(30L);
+    rt.start(pingSeconds * 1000);
+    runtime = rt;
+    LOG.info("Steadfast agents started: " + rt.types().keySet());
+  }
+
+  @PreDestroy
+  void stop() {
+    AgentRuntime rt = runtime;
+    runtime = null;
+    if (rt != null) {
+      rt.stop();
+    }
+    timerBean.cancel();
+    workers.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  /** The running runtime, or null before startup finished. */
+  public AgentRuntime runtime() {
+    return runtime;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.steadfast.agent.runtime;
+
+import dev.steadfast.agent.Agent;
+import dev.steadfast.agent.AgentAuthenticator;
+import dev.steadfast.agent.AgentRequest;
+import dev.steadfast.agent.AgentResponse;
+import dev.steadfast.agent.ConnectContext;
+import dev.steadfast.agent.store.AgentEntity;
+import dev.steadfast.agent.store.AgentStore;
+import dev.steadfast.workflow.engine.Transactor;
+import dev.steadfast.workflow.engine.WakeUpTimer;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent registry: one live {@link AgentInstance} per (class, name), activated on first use
+ * (onStart runs once, before anything else reaches it), plus the services they share. Free of
+ * container APIs so it runs in plain tests; the server wires it in {@link AgentRegistry}.
+ */
+public final class AgentRuntime {
+  private static final Logger LOG = Logger.getLogger(AgentRuntime.class.getName());
+  private final Map<String, AgentType> types = new TreeMap<>();
+  private final Map<String, CompletableFuture<AgentInstance>> instances = new ConcurrentHashMap<>();
+  private final AgentFactory factory;
+  private final AgentStore store;
+  private final Codec codec = new Codec();
+  private final Clock clock;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService scheduler;
+  private final Schedules schedules;
+  private final Queue queue;
+  private volatile Supplier<List<AgentAuthenticator>> authenticators = List::of;
+  private ScheduledFuture<?> pinger;
+
+  public AgentRuntime(Collection<Class<? extends Agent<?>>> classes, AgentFactory factory,
+      Transactor tx, WakeUpTimer timer, ExecutorService workers,
+      ScheduledExecutorService scheduler, Clock clock, Retry retry) {
+    for (Class<? extends Agent<?>> c : classes) {
+      AgentType t = new AgentType(c);
+      AgentType clash = types.put(t.kebab(), t);
+      if (clash != null) {
+        throw new IllegalArgumentException(c.getName() + " and " + clash.type().getName()
+            + " both route as " + t.kebab());
+      }
+    }
+    this.factory = factory;
+    this.store = new AgentStore(tx);
+    this.clock = clock;
+    this.workers = workers;
+    this.scheduler = scheduler;
+    this.schedules = new Schedules(this, timer, workers, retry);
+    this.queue = new Queue(this, workers, retry);
+  }
+
+  /** Resumes queues and schedules left by the previous run; starts pinging idle sockets. */
+  public void start(long pingMillis) {
+    queue.start();
+    schedules.poll();
+    if (pingMillis > 0) {
+      pinger = scheduler.scheduleWithFixedDelay(this::pingIdle, pingMillis, pingMillis,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public void stop() {
+    if (pinger != null) {
+      pinger.cancel(false);
+    }
+    for (CompletableFuture<AgentInstance> f : instances.values()) {
+      AgentInstance in = f.getNow(null);
+      if (in != null) {
+        in.live().forEach(c -> c.close(1001, "server shutting down"));
+      }
+    }
+  }
+
+  public void setAuthenticators(Supplier<List<AgentAuthenticator>> authenticators) {
+    this.authenticators = authenticators;
+  }
+
+  public boolean admit(ConnectContext ctx) {
+    for (AgentAuthenticator a : authenticators.get()) {
+      if (!a.admit(ctx)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public Map<String, AgentType> types() {
+    return types;
+  }
+
+  public boolean knows(String kebab) {
+    return types.containsKey(kebab);
+  }
+
+  /** The live instance, activating it (creating the object, loading state, onStart) if needed. */
+  public AgentInstance instance(String kebab, String name) {
+    AgentType type = types.get(kebab);
+    if (type == null) {
+      throw new NoSuchAgentException(kebab);
+    }
+    String key = kebab + "\u0000" + name;
+    CompletableFuture<AgentInstance> mine = new CompletableFuture<>();
+    CompletableFuture<AgentInstance> existing = instances.putIfAbsent(key, mine);
+    if (existing != null) {
+      return existing.join();
+    }
+    try {
+      AgentInstance in = activate(type, name);
+      mine.complete(in);
+      return in;
+    } catch (RuntimeException e) {
+      instances.remove(key, mine); // the next use tries again
+      mine.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private AgentInstance activate(AgentType type, String name) {
+    AgentEntity row = store.loadOrCreate(type.kebab(), name, clock.millis());
+    Agent<?> agent = factory.create(type.type());
+    AgentInstance in = new AgentInstance(this, type, name, agent, row.state);
+    agent.attach(in);
+    in.hook(null, agent::onStart);
+    return in;
+  }
+
+  /** The instance if it is live now, without activating it. */
+  public AgentInstance liveInstance(String kebab, String name) {
+    CompletableFuture<AgentInstance> f = instances.get(kebab + "\u0000" + name);
+    return f == null ? null : f.getNow(null);
+  }
+
+  /** Opens a client session on an admitted connection. */
+  public ClientSession connect(ConnectContext ctx, Wire wire) {
+    ClientSession s = new ClientSession(this, instance(ctx.agent(), ctx.name()), ctx, wire,
+        workers);
+    s.open();
+    return s;
+  }
+
+  /** Plain HTTP to an agent: its onRequest under the instance lock. */
+  public AgentResponse request(String kebab, String name, AgentRequest request) {
+    AgentInstance in = instance(kebab, name);
+    try {
+      return in.exclusive(() -> in.agent().onRequest(request));
+    } catch (RuntimeException e) {
+      in.exclusive(() -> in.reportError(null, e));
+      return AgentResponse.text(500, "Internal error");
+    }
+  }
+
+  private void pingIdle() {
+    long now = System.currentTimeMillis();
+    for (CompletableFuture<AgentInstance> f : instances.values()) {
+      AgentInstance in = f.getNow(null);
+      if (in == null) {
+        continue;
+      }
+      for (LiveConnection c : in.live()) {
+        try {
+          if (c.pingOutstanding) {
+            // no pong since the last ping: the client is gone; closing lets it reconnect
+            c.close(1001, "ping timeout");
+          } else if (now - c.lastSeen > 1_000) {
+            c.pingOutstanding = true;
+            c.ping();
+          }
+        } catch (RuntimeException e) {
+          LOG.log(Level.FINE, "ping failed", e);
+        }
+      }
+    }
+  }
+
+  public AgentStore store() {
+    return store;
+  }
+
+  public Codec codec() {
+    return codec;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  Schedules schedules() {
+    return schedules;
+  }
+
+  Queue queue() {
+    return queue;
+  }
+}

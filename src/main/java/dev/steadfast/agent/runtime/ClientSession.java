@@ -1,0 +1,102 @@
+package dev.steadfast.agent.runtime;
+
+import dev.steadfast.agent.ConnectContext;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * The protocol on one client connection, independent of the WebSocket API. Frames are handled in
+ * arrival order on a per-connection serial executor, so none is handled before onConnect has
+ * finished; an RPC only starts there and then runs on a worker of its own.
+ */
+public final class ClientSession {
+  private final AgentRuntime runtime;
+  private final AgentInstance instance;
+  private final ConnectContext context;
+  private final Wire wire;
+  private final SerialExecutor serial;
+  private final Executor workers;
+  private volatile LiveConnection connection;
+
+  ClientSession(AgentRuntime runtime, AgentInstance instance, ConnectContext context, Wire wire,
+      Executor workers) {
+    this.runtime = runtime;
+    this.instance = instance;
+    this.context = context;
+    this.wire = wire;
+    this.workers = workers;
+    this.serial = new SerialExecutor(workers);
+  }
+
+  /** Admits the connection: identity, state, MCP frames, then the agent's onConnect. */
+  public void open() {
+    serial.execute(() -> instance.exclusive(() -> {
+      Set<String> tags;
+      boolean readonly;
+      try {
+        tags = instance.agent().connectionTags(context);
+        readonly = instance.agent().isReadonly(context);
+      } catch (RuntimeException e) {
+        instance.reportError(null, e);
+        tags = Set.of();
+        readonly = false;
+      }
+      LiveConnection c = new LiveConnection(context.connectionId(), tags, readonly,
+          context.query(), wire);
+      boolean hasState = instance.hasState();
+      c.send(Codec.identity(instance.name(), instance.type().kebab(), hasState));
+      if (hasState) {
+        c.send(Codec.state(instance.stateJson()));
+      }
+      c.send(Codec.MCP_SERVERS);
+      instance.add(c);
+      connection = c;
+      instance.hook(c, () -> instance.agent().onConnect(c, context));
+    }));
+  }
+
+  /** A text frame from the client. */
+  public void text(String text) {
+    seen();
+    serial.execute(() -> {
+      LiveConnection c = connection;
+      if (c == null) {
+        return; // admission failed
+      }
+      Codec.Frame f = Codec.classify(text);
+      if (f instanceof Codec.Rpc rpc) {
+        workers.execute(() -> Rpc.handle(instance, c, runtime.codec(), rpc));
+      } else if (f instanceof Codec.StateUpdate s) {
+        instance.setStateFromClient(c, s.state().toString());
+      } else {
+        instance.hook(c, () -> instance.agent().onMessage(c, text));
+      }
+    });
+  }
+
+  /** A pong (or any sign of life) from the client. */
+  public void seen() {
+    LiveConnection c = connection;
+    if (c != null) {
+      c.lastSeen = System.currentTimeMillis();
+      c.pingOutstanding = false;
+    }
+  }
+
+  public void closed(int code, String reason) {
+    serial.execute(() -> {
+      LiveConnection c = connection;
+      if (c != null) {
+        c.markClosed();
+        if (instance.remove(c)) {
+          instance.hook(c, () -> instance.agent().onClose(c, code, reason));
+        }
+      }
+    });
+  }
+
+  public void error(Throwable t) {
+    LiveConnection c = connection;
+    instance.hook(c, () -> instance.reportError(c, t));
+  }
+}

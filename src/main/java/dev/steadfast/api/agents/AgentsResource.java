@@ -1,0 +1,128 @@
+package dev.steadfast.api.agents;
+
+import dev.steadfast.agent.CallableInfo;
+import dev.steadfast.agent.runtime.AgentInstance;
+import dev.steadfast.agent.runtime.AgentRegistry;
+import dev.steadfast.agent.runtime.AgentRuntime;
+import dev.steadfast.agent.runtime.AgentType;
+import dev.steadfast.agent.store.AgentEntity;
+import dev.steadfast.agent.store.AgentStore;
+import dev.steadfast.agent.store.QueueEntity;
+import dev.steadfast.agent.store.ScheduleEntity;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Admin view of agents. Reads the tables, so listing never activates an instance; connection
+ * counts come from the live registry. Authentication is the v4 API's (applied by the lead's
+ * filter once branches merge); this resource does not depend on the workflows API classes.
+ */
+@Path("accounts/{account_id}/agents")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class AgentsResource {
+  @EJB AgentRegistry registry;
+
+  @GET
+  public Response classes() {
+    AgentRuntime rt = registry.runtime();
+    if (rt == null) {
+      return AgentsEnvelope.error(503, 10503, "agents are starting");
+    }
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    for (AgentType t : rt.types().values()) {
+      JsonArrayBuilder methods = Json.createArrayBuilder();
+      for (CallableInfo c : t.callableInfos().values()) {
+        methods.add(Json.createObjectBuilder().add("name", c.name())
+            .add("description", c.description()).add("streaming", c.streaming()));
+      }
+      out.add(Json.createObjectBuilder().add("name", t.kebab())
+          .add("class_name", t.type().getName()).add("callable_methods", methods));
+    }
+    return AgentsEnvelope.ok(out.build());
+  }
+
+  @GET
+  @Path("{agent}/instances")
+  public Response instances(@PathParam("agent") String agent,
+      @QueryParam("limit") @DefaultValue("100") int limit) {
+    AgentRuntime rt = registry.runtime();
+    if (rt == null || !rt.knows(agent)) {
+      return unknown(agent);
+    }
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    for (AgentEntity e : rt.store().instances(agent, Math.max(1, Math.min(limit, 1000)))) {
+      out.add(summary(rt, e));
+    }
+    return AgentsEnvelope.ok(out.build());
+  }
+
+  @GET
+  @Path("{agent}/instances/{name}")
+  public Response instance(@PathParam("agent") String agent, @PathParam("name") String name) {
+    AgentRuntime rt = registry.runtime();
+    if (rt == null || !rt.knows(agent)) {
+      return unknown(agent);
+    }
+    AgentStore store = rt.store();
+    AgentEntity e = store.find(agent, name);
+    if (e == null) {
+      return AgentsEnvelope.error(404, 10404, "Agent instance " + agent + "/" + name
+          + " not found");
+    }
+    JsonArrayBuilder schedules = Json.createArrayBuilder();
+    for (ScheduleEntity s : store.schedules(agent, name)) {
+      JsonObjectBuilder b = Json.createObjectBuilder().add("id", s.id).add("callback", s.callback)
+          .add("type", s.type).add("time", s.dueAt / 1000)
+          .add("payload", json(s.payload)).add("running", s.runningSince != null);
+      if (s.cron != null) {
+        b.add("cron", s.cron);
+      }
+      if (s.intervalSeconds != null) {
+        b.add("intervalSeconds", s.intervalSeconds);
+      }
+      schedules.add(b);
+    }
+    JsonArrayBuilder queue = Json.createArrayBuilder();
+    for (QueueEntity q : store.queue(agent, name, 1000)) {
+      queue.add(Json.createObjectBuilder().add("id", q.id).add("callback", q.callback)
+          .add("payload", json(q.payload)).add("created_at", q.createdAt));
+    }
+    return AgentsEnvelope.ok(summary(rt, e)
+        .add("state", e.state == null ? JsonValue.NULL : json(e.state))
+        .add("state_set", e.state != null)
+        .add("schedule_list", schedules).add("queue_list", queue).build());
+  }
+
+  private static JsonObjectBuilder summary(AgentRuntime rt, AgentEntity e) {
+    AgentInstance live = rt.liveInstance(e.agent, e.name);
+    return Json.createObjectBuilder().add("agent", e.agent).add("name", e.name)
+        .add("state_size", e.state == null ? 0 : e.state.getBytes(StandardCharsets.UTF_8).length)
+        .add("live", live != null)
+        .add("connections", live == null ? 0 : live.connectionCount())
+        .add("schedules", rt.store().countSchedules(e.agent, e.name))
+        .add("queue", rt.store().countQueue(e.agent, e.name))
+        .add("created_at", e.createdAt).add("updated_at", e.updatedAt);
+  }
+
+  private static JsonValue json(String text) {
+    return text == null ? JsonValue.NULL : dev.steadfast.agent.runtime.Codec.parse(text);
+  }
+
+  private static Response unknown(String agent) {
+    return AgentsEnvelope.error(404, 10404, "Agent class " + agent + " not found");
+  }
+}

@@ -1,0 +1,64 @@
+package dev.steadfast.agent.runtime;
+
+import dev.steadfast.agent.ConnectContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** A wire that records frames, standing in for a WebSocket. */
+final class FakeWire implements Wire {
+  final List<String> frames = new CopyOnWriteArrayList<>();
+  volatile Integer closedWith;
+  final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+  ClientSession session;
+
+  static FakeWire connect(AgentRuntime rt, String agent, String name, String pk,
+      Map<String, String> query) {
+    FakeWire w = new FakeWire();
+    w.session = rt.connect(new ConnectContext(agent, name, pk, query, Map.of()), w);
+    return w;
+  }
+
+  @Override
+  public void send(String text) {
+    frames.add(text);
+  }
+
+  @Override
+  public void ping() {
+    pings.incrementAndGet();
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    closedWith = code;
+  }
+
+  /** Waits for a frame matching {@code p}. */
+  String await(Predicate<String> p) {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < end) {
+      for (String f : frames) {
+        if (p.test(f)) {
+          return f;
+        }
+      }
+      sleep(5);
+    }
+    throw new AssertionError("no matching frame in " + frames);
+  }
+
+  String await(String contains) {
+    return await(f -> f.contains(contains));
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
