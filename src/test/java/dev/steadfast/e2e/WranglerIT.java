@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.testing.ApiClient;
+import dev.steadfast.testing.Npm;
 import dev.steadfast.testing.ServerProcess;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -37,13 +38,7 @@ class WranglerIT {
   @BeforeAll
   static void start() throws Exception {
     dir = Path.of(System.getProperty("steadfast.e2e.dir", "src/test/e2e/wrangler")).toAbsolutePath();
-    if (!Files.isDirectory(dir.resolve("node_modules/wrangler"))) {
-      // npm install, not npm ci: the lockfile npm writes here leaves out the other platforms'
-      // optional workerd binaries, which makes npm ci refuse it; install still follows the lock
-      Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund")
-          .directory(dir.toFile()).inheritIO().start();
-      assertTrue(npm.waitFor(600, TimeUnit.SECONDS) && npm.exitValue() == 0, "npm install failed");
-    }
+    Npm.install(dir, "wrangler");
     server = ServerProcess.start("wrangler", Map.of("STEADFAST_ACCOUNT_ID", ACCOUNT));
     api = new ApiClient(server.apiBase() + "/accounts/" + ACCOUNT, ServerProcess.TOKEN);
   }

@@ -1,0 +1,27 @@
+package dev.steadfast.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Installs the pinned npm projects of the end-to-end tests (src/test/e2e/*). */
+public final class Npm {
+  private Npm() {}
+
+  /**
+   * {@code npm install} in {@code dir} unless {@code marker} (a package directory under
+   * node_modules) is there already. Not {@code npm ci}: the lockfiles npm writes here leave out
+   * other platforms' optional binaries, which npm ci refuses; install still follows the lock.
+   */
+  public static void install(Path dir, String marker) throws IOException, InterruptedException {
+    if (Files.isDirectory(dir.resolve("node_modules").resolve(marker))) {
+      return;
+    }
+    Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund")
+        .directory(dir.toFile()).inheritIO().start();
+    if (!npm.waitFor(600, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+      throw new IllegalStateException("npm install failed in " + dir);
+    }
+  }
+}
