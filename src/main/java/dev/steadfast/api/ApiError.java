@@ -35,6 +35,10 @@ public class ApiError extends RuntimeException {
   public static final int TOO_LARGE = 10413;
   /** The same instance id twice in one batch (400). */
   public static final int DUPLICATE_IN_BATCH = 10415;
+  /** No agent class or persisted agent instance by that name (agents admin view). */
+  public static final int AGENT_NOT_FOUND = 10404;
+  /** The server is still starting. */
+  public static final int UNAVAILABLE = 10503;
 
   private final int status;
   private final int code;

@@ -1,5 +1,8 @@
 package dev.steadfast.api.agents;
 
+import dev.steadfast.api.ApiError;
+import dev.steadfast.api.Envelope;
+
 import dev.steadfast.agent.CallableInfo;
 import dev.steadfast.agent.runtime.AgentInstance;
 import dev.steadfast.agent.runtime.AgentRegistry;
@@ -40,7 +43,7 @@ public class AgentsResource {
   public Response classes() {
     AgentRuntime rt = registry.runtime();
     if (rt == null) {
-      return AgentsEnvelope.error(503, 10503, "agents are starting");
+      return Envelope.error(503, ApiError.UNAVAILABLE, "agents are starting");
     }
     JsonArrayBuilder out = Json.createArrayBuilder();
     for (AgentType t : rt.types().values()) {
@@ -52,7 +55,7 @@ public class AgentsResource {
       out.add(Json.createObjectBuilder().add("name", t.kebab())
           .add("class_name", t.type().getName()).add("callable_methods", methods));
     }
-    return AgentsEnvelope.ok(out.build());
+    return Envelope.ok(out.build());
   }
 
   @GET
@@ -67,7 +70,7 @@ public class AgentsResource {
     for (AgentEntity e : rt.store().instances(agent, Math.max(1, Math.min(limit, 1000)))) {
       out.add(summary(rt, e));
     }
-    return AgentsEnvelope.ok(out.build());
+    return Envelope.ok(out.build());
   }
 
   @GET
@@ -80,7 +83,7 @@ public class AgentsResource {
     AgentStore store = rt.store();
     AgentEntity e = store.find(agent, name);
     if (e == null) {
-      return AgentsEnvelope.error(404, 10404, "Agent instance " + agent + "/" + name
+      return Envelope.error(404, ApiError.AGENT_NOT_FOUND, "Agent instance " + agent + "/" + name
           + " not found");
     }
     JsonArrayBuilder schedules = Json.createArrayBuilder();
@@ -101,7 +104,7 @@ public class AgentsResource {
       queue.add(Json.createObjectBuilder().add("id", q.id).add("callback", q.callback)
           .add("payload", json(q.payload)).add("created_at", q.createdAt));
     }
-    return AgentsEnvelope.ok(summary(rt, e)
+    return Envelope.ok(summary(rt, e)
         .add("state", e.state == null ? JsonValue.NULL : json(e.state))
         .add("state_set", e.state != null)
         .add("schedule_list", schedules).add("queue_list", queue).build());
@@ -123,6 +126,6 @@ public class AgentsResource {
   }
 
   private static Response unknown(String agent) {
-    return AgentsEnvelope.error(404, 10404, "Agent class " + agent + " not found");
+    return Envelope.error(404, ApiError.AGENT_NOT_FOUND, "Agent class " + agent + " not found");
   }
 }
