@@ -27,9 +27,6 @@ import org.junit.jupiter.api.Test;
  * STEADFAST_DATA_DIR}.
  */
 class PostgresServerIT {
-  static final int HTTP_PORT = 8283;
-  static final int PG_PORT = 8289;
-
   @Test
   void demoWorkflowsCompleteOnPostgres() throws Exception {
     Path target = TestWars.target();
@@ -43,18 +40,20 @@ class PostgresServerIT {
 
     Path pgData = TestWars.emptyDirectory(target.resolve("it-data/postgres-db"));
     Path data = TestWars.emptyDirectory(target.resolve("it-data/postgres-server"));
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPort(PG_PORT)
+    int pgPort = TestWars.freePort(8284, 8289);
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPort(pgPort)
         .setDataDirectory(pgData).setCleanDataDirectory(true).start()) {
       try (Connection c = pg.getPostgresDatabase().getConnection();
           Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE steadfast");
       }
       Map<String, String> env = Map.of(
-          "STEADFAST_DB_URL", "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/steadfast",
+          "STEADFAST_DB_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/steadfast",
           "STEADFAST_DB_USER", "postgres",
           "STEADFAST_DB_PASSWORD", "postgres",
           "STEADFAST_DATA_DIR", data.toString());
-      try (PayaraProcess payara = PayaraProcess.start("postgres-server", HTTP_PORT, "/", env, war)) {
+      try (PayaraProcess payara = PayaraProcess.start("postgres-server",
+          TestWars.freePort(8284, 8289), "/", env, war)) {
         long readyMs = payara.awaitReady(Duration.ofMinutes(4));
         System.out.println("steadfast.war on PostgreSQL ready in " + readyMs + " ms");
 
