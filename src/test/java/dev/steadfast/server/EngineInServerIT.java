@@ -72,13 +72,14 @@ class EngineInServerIT {
     String id = "order-" + UUID.randomUUID();
     long firedBefore = timer.firedCount();
     WorkflowInstance instance =
-        orders.create(id, new ServerTestWorkflow.Params("Ada", 2, 1_000));
+        // 2 s: long enough to be an EJB timer also where sub-second wake-ups use a scheduler
+        orders.create(id, new ServerTestWorkflow.Params("Ada", 2, 2_000));
     long created = System.currentTimeMillis();
 
     // the instance reaches the event wait only after the sleep, which the EJB timer ends
     awaitStep(id, s -> s.name().equals("approval"), 30_000);
     long waited = System.currentTimeMillis() - created;
-    assertTrue(waited >= 1_000, "slept at least 1 s, took " + waited + " ms");
+    assertTrue(waited >= 2_000, "slept at least 2 s, took " + waited + " ms");
     assertTrue(timer.firedCount() > firedBefore, "the EJB timer fired to end the sleep");
     assertEquals(Status.WAITING, instance.status().status());
 

@@ -29,19 +29,23 @@ final class PayaraProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int port;
+  private final Path dataDir;
 
-  private PayaraProcess(Process process, Path log, int port) {
+  private PayaraProcess(Process process, Path log, int port, Path dataDir) {
     this.process = process;
     this.log = log;
     this.port = port;
+    this.dataDir = dataDir;
   }
 
   /**
    * Starts Payara Micro on {@code port} with {@code wars} deployed (the first at {@code
-   * contextRoot}) and the environment variables {@code env} (the Steadfast configuration).
+   * contextRoot}) and the environment variables {@code env} (the Steadfast configuration, which
+   * must include {@code STEADFAST_DATA_DIR}).
    */
   static PayaraProcess start(String name, int port, String contextRoot, Map<String, String> env,
       File... wars) {
+    Path dataDir = Path.of(env.get("STEADFAST_DATA_DIR"));
     Path target = TestWars.target();
     Path log = target.resolve("it-logs/" + name + ".log");
     List<String> cmd = new ArrayList<>(List.of(
@@ -58,7 +62,7 @@ final class PayaraProcess implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(log.toFile());
       pb.environment().putAll(env);
-      return new PayaraProcess(pb.start(), log, port);
+      return new PayaraProcess(pb.start(), log, port, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -78,7 +82,10 @@ final class PayaraProcess implements AutoCloseable {
             HttpRequest.newBuilder(url("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString());
         last = r.statusCode() + " " + r.body();
-        if (r.statusCode() == 200 && r.body().contains("workflow-engine")) {
+        // the server id (written to the data directory at engine start) tells our server from
+        // one that another build started on the same port
+        if (r.statusCode() == 200 && r.body().contains("workflow-engine")
+            && r.body().contains(serverId())) {
           return System.currentTimeMillis() - t0;
         }
         if (r.body().contains("No Application deployed") && bootFinished()) {
@@ -90,6 +97,15 @@ final class PayaraProcess implements AutoCloseable {
       Thread.sleep(500);
     }
     throw new AssertionError("not ready after " + timeout + ": " + last + "; see " + log);
+  }
+
+  private String serverId() {
+    try {
+      Path file = dataDir.resolve("server-id");
+      return Files.exists(file) ? Files.readString(file).trim() : "(no server id yet)";
+    } catch (IOException e) {
+      return "(no server id yet)";
+    }
   }
 
   /** Payara logs "ready in" once it has tried every deployment, failed or not. */

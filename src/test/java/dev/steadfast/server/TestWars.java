@@ -3,6 +3,8 @@ package dev.steadfast.server;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -26,6 +28,23 @@ final class TestWars {
     return Maven.resolver().loadPomFromFile("pom.xml")
         .importCompileAndRuntimeDependencies()
         .resolve().withTransitivity().asFile();
+  }
+
+  /**
+   * The first port of {@code from..to} that nothing listens on (all interfaces, as Payara binds).
+   * Another build on this machine may run the same tests at the same time.
+   */
+  static int freePort(int from, int to) {
+    for (int port = from; port <= to; port++) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new InetSocketAddress(port));
+        return port;
+      } catch (IOException inUse) {
+        // next one
+      }
+    }
+    throw new IllegalStateException("no free port in " + from + ".." + to);
   }
 
   /** Deletes {@code dir} and everything in it, so that a run starts from an empty database. */

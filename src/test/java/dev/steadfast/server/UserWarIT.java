@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
  * environment variables only.
  */
 class UserWarIT {
-  static final int PORT = 8282;
-
   /** The WAR a user's Maven build would produce (see docs/library.md). */
   static File userWar() {
     Path target = TestWars.target();
@@ -49,7 +47,8 @@ class UserWarIT {
   void aUserWarRunsItsOwnWorkflow() throws Exception {
     File war = userWar();
     Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war"));
-    try (PayaraProcess payara = PayaraProcess.start("user-war", PORT, "/shop",
+    int port = TestWars.freePort(8284, 8289);
+    try (PayaraProcess payara = PayaraProcess.start("user-war", port, "/shop",
         Map.of("STEADFAST_DATA_DIR", data.toString()), war)) {
       long readyMs = payara.awaitReady(Duration.ofMinutes(4));
       System.out.println("user WAR ready in " + readyMs + " ms");
