@@ -1,5 +1,7 @@
 package dev.steadfast.server;
 
+import dev.steadfast.testing.ServerProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -47,15 +47,11 @@ class PostgresServerIT {
           Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE steadfast");
       }
-      Map<String, String> env = Map.of(
-          "STEADFAST_DB_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/steadfast",
-          "STEADFAST_DB_USER", "postgres",
-          "STEADFAST_DB_PASSWORD", "postgres",
-          "STEADFAST_DATA_DIR", data.toString());
-      try (PayaraProcess payara = PayaraProcess.start("postgres-server",
-          TestWars.freePort(8284, 8289), "/", env, war)) {
-        long readyMs = payara.awaitReady(Duration.ofMinutes(4));
-        System.out.println("steadfast.war on PostgreSQL ready in " + readyMs + " ms");
+      try (ServerProcess payara = new ServerProcess(war.toPath(), data)
+          .env("STEADFAST_DB_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/steadfast")
+          .env("STEADFAST_DB_USER", "postgres")
+          .env("STEADFAST_DB_PASSWORD", "postgres")) {
+        payara.start();
 
         String processing = "proc-" + UUID.randomUUID();
         String invoice = "inv-" + UUID.randomUUID();
@@ -89,7 +85,7 @@ class PostgresServerIT {
     assertEquals(200, r.statusCode(), r::body);
   }
 
-  private static String await(PayaraProcess payara, String run, String id) throws Exception {
+  private static String await(ServerProcess payara, String run, String id) throws Exception {
     String status = "";
     long end = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < end) {

@@ -1,5 +1,7 @@
 package dev.steadfast.server;
 
+import dev.steadfast.testing.ServerProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +10,6 @@ import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -47,11 +47,8 @@ class UserWarIT {
   void aUserWarRunsItsOwnWorkflow() throws Exception {
     File war = userWar();
     Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war"));
-    int port = TestWars.freePort(8284, 8289);
-    try (PayaraProcess payara = PayaraProcess.start("user-war", port, "/shop",
-        Map.of("STEADFAST_DATA_DIR", data.toString()), war)) {
-      long readyMs = payara.awaitReady(Duration.ofMinutes(4));
-      System.out.println("user WAR ready in " + readyMs + " ms");
+    try (ServerProcess payara = new ServerProcess(war.toPath(), data).contextRoot("/shop")) {
+      payara.start();
       String health = payara.call("/health/ready", null).body();
       assertTrue(health.matches("(?s).*\"workflows\"\\s*:\\s*\"?1\"?.*"),
           () -> "only the user's workflow is deployed, no demo: " + health);

@@ -32,6 +32,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Path base;
+  private String contextRoot = "/";
   private int port;
   private Process process;
 
@@ -87,6 +88,12 @@ public final class ServerProcess implements AutoCloseable {
     return this;
   }
 
+  /** Deploys the WAR at {@code path} instead of the root. */
+  public ServerProcess contextRoot(String path) {
+    this.contextRoot = path;
+    return this;
+  }
+
   /** Starts (or restarts, with the same data) the server and waits until it is ready. */
   public ServerProcess start() throws IOException, InterruptedException {
     Path jar = Path.of(System.getProperty("payara.microJar",
@@ -101,7 +108,7 @@ public final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-Djava.io.tmpdir=" + base,
-        "-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", "/",
+        "-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", contextRoot,
         "--port", String.valueOf(port), "--nocluster", "--rootdir", root.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
@@ -116,6 +123,7 @@ public final class ServerProcess implements AutoCloseable {
   private void awaitReady(Duration timeout) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + tail());
@@ -123,16 +131,45 @@ public final class ServerProcess implements AutoCloseable {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/health/ready")))
             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("workflow-engine")) {
+        last = r.statusCode() + " " + r.body();
+        // Payara answers before any application is deployed: wait for the engine's own check,
+        // from this server (its id is in our data directory), not one another build started
+        if (r.statusCode() == 200 && r.body().contains("workflow-engine")
+            && r.body().contains(serverId())) {
           return;
         }
+        if (r.body().contains("No Application deployed") && tail().contains(" ready in ")) {
+          close();
+          throw new IllegalStateException("the deployment failed: " + last + "\n" + tail());
+        }
       } catch (IOException notYet) {
-        // not listening yet
+        last = notYet.toString();
       }
       Thread.sleep(250);
     }
     close();
-    throw new IllegalStateException("server not ready within " + timeout + ":\n" + tail());
+    throw new IllegalStateException("server not ready within " + timeout + " (" + last + "):\n"
+        + tail());
+  }
+
+  private String serverId() {
+    Path file = dataDir.resolve("server-id");
+    try {
+      return Files.exists(file) ? Files.readString(file).trim() : "(no server id yet)";
+    } catch (IOException e) {
+      return "(no server id yet)";
+    }
+  }
+
+  /** GET {@code path}, or POST {@code body} as JSON when it is not null. */
+  public HttpResponse<String> call(String path, String body) throws IOException,
+      InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+        .timeout(Duration.ofSeconds(30));
+    if (body != null) {
+      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int freePort() {
