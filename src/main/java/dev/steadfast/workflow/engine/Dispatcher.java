@@ -147,8 +147,15 @@ final class Dispatcher {
       } else {
         backlog = true;
       }
-      if (backlog && slots.availablePermits() > 0) {
-        requestPoll();
+      if (backlog) {
+        if (slots.availablePermits() > 0) {
+          requestPoll();
+          return;
+        }
+        // every slot is taken: the next turn to end polls again (runTurn), so do not look for
+        // the next due time now (it is due already, and the timer would spin on the database
+        // until a slot frees); the timer is only a fallback
+        engine.timer().wakeAt(now + engine.config().pollInterval().toMillis(), this::requestPoll);
         return;
       }
       Long next = engine.tx().inTransaction(em -> engine.store().nextWake(em, engine.serverId()));
