@@ -8,6 +8,7 @@ import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.StepRecord;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -29,6 +30,8 @@ final class Dispatcher {
   private final WorkflowEngine engine;
   private final Semaphore slots;
   private final Map<String, Turn> active = new ConcurrentHashMap<>();
+  /** Instances a worker is claiming now (not yet in {@link #active}). */
+  private final Set<String> claiming = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean pollQueued = new AtomicBoolean();
   private volatile boolean backlog;
   private volatile boolean running;
@@ -108,7 +111,7 @@ final class Dispatcher {
 
   /** Tries to run one instance now (after an event, a resume, a restart). */
   void kick(String uid) {
-    if (!running || active.containsKey(uid)) {
+    if (!running || active.containsKey(uid) || claiming.contains(uid)) {
       return;
     }
     if (!slots.tryAcquire()) {
@@ -132,14 +135,14 @@ final class Dispatcher {
         List<String> due =
             engine.tx().inTransaction(em -> engine.store().due(em, now, free + active.size()));
         for (String uid : due) {
-          if (active.containsKey(uid)) {
+          if (active.containsKey(uid) || claiming.contains(uid)) {
             continue;
           }
           if (!slots.tryAcquire()) {
             backlog = true;
             break;
           }
-          claimAndRun(uid);
+          claimOnWorker(uid);
         }
         if (due.size() >= free + active.size()) {
           backlog = true;
@@ -173,6 +176,46 @@ final class Dispatcher {
 
   /** Called with a slot held; gives it back if the instance cannot be claimed. */
   private void claimAndRun(String uid) {
+    Turn turn = claim(uid);
+    if (turn != null) {
+      submit(turn);
+    }
+  }
+
+  /**
+   * Claims and runs an instance on a worker thread, so that the claims of many due instances
+   * (a burst of wake-ups, a backlog of queued instances) go on in parallel rather than one after
+   * another on the scheduler thread. Called with a slot held.
+   */
+  private void claimOnWorker(String uid) {
+    if (!claiming.add(uid)) {
+      slots.release();
+      return;
+    }
+    try {
+      engine.turnExecutor().execute(() -> {
+        Turn turn;
+        try {
+          turn = claim(uid);
+          if (turn != null) {
+            active.put(uid, turn);
+          }
+        } finally {
+          claiming.remove(uid);
+        }
+        if (turn != null) {
+          runTurn(turn);
+        }
+      });
+    } catch (RuntimeException e) {
+      claiming.remove(uid);
+      slots.release();
+      LOG.log(Level.WARNING, "worker executor refused a claim; it will be retried", e);
+    }
+  }
+
+  /** Claims an instance (slot held): its turn, or null with the slot given back. */
+  private Turn claim(String uid) {
     Turn turn;
     try {
       turn = engine.tx().inTransaction(em -> {
@@ -218,14 +261,13 @@ final class Dispatcher {
     } catch (RuntimeException e) {
       slots.release();
       LOG.log(Level.WARNING, "could not claim workflow instance " + uid, e);
-      return;
+      return null;
     }
     engine.flushEvents();
     if (turn == null) {
       slots.release();
-      return;
     }
-    submit(turn);
+    return turn;
   }
 
   private static InstanceRecord recordOf(InstanceEntity e) {
