@@ -32,6 +32,9 @@ final class Dispatcher {
   private final Map<String, Turn> active = new ConcurrentHashMap<>();
   /** Instances a worker is claiming now (not yet in {@link #active}). */
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+  /** Bounds the claims running at once: enough to overlap commits, few enough not to thrash. */
+  private final Semaphore claimers = new Semaphore(MAX_PARALLEL_CLAIMS);
+  private static final int MAX_PARALLEL_CLAIMS = 4;
   private final AtomicBoolean pollQueued = new AtomicBoolean();
   private volatile boolean backlog;
   private volatile boolean running;
@@ -194,13 +197,15 @@ final class Dispatcher {
     }
     try {
       engine.turnExecutor().execute(() -> {
-        Turn turn;
+        Turn turn = null;
+        claimers.acquireUninterruptibly();
         try {
           turn = claim(uid);
           if (turn != null) {
             active.put(uid, turn);
           }
         } finally {
+          claimers.release();
           claiming.remove(uid);
         }
         if (turn != null) {
