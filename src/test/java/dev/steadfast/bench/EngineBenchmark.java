@@ -555,7 +555,6 @@ public final class EngineBenchmark {
       Thread.sleep(300);
       tx.reset();
       tx.profile = true;
-      long pgBefore = postgres ? pgCommits() : 0;
       long txBefore = tx.transactions.sum();
       CountingDataSource.Snapshot before = ds.snapshot();
       expect(1);
@@ -565,7 +564,6 @@ public final class EngineBenchmark {
       long txCount = tx.transactions.sum() - txBefore;
       CountingDataSource.Snapshot d = ds.snapshot().minus(before);
       tx.profile = false;
-      long pgDelta = postgres ? pgCommits() - pgBefore - 2 : -1; // less our own 2 reads
       Map<String, long[]> stats = tx.stats();
       StringBuilder byCaller = new StringBuilder();
       stats.forEach((k, v) -> byCaller.append(byCaller.length() == 0 ? "" : ", ")
@@ -574,8 +572,7 @@ public final class EngineBenchmark {
           + "]; JDBC commits " + d.commits() + ", autocommit statements "
           + d.autocommitStatements() + ", rollbacks " + d.rollbacks() + "; statements: "
           + d.selects() + " SELECT, " + d.inserts() + " INSERT, " + d.updates() + " UPDATE, "
-          + d.deletes() + " DELETE" + (postgres ? "; pg_stat_database xact_commit +" + pgDelta
-          : ""));
+          + d.deletes() + " DELETE");
       long stepTx = stats.entrySet().stream().filter(e -> e.getKey().startsWith("Turn.write"))
           .mapToLong(e -> e.getValue()[0]).sum();
       r.put("6. commits per step (100-step wf)", f2((d.commits() + d.autocommitStatements())
@@ -586,21 +583,6 @@ public final class EngineBenchmark {
           + " total)");
       r.put("6. INSERT/UPDATE per step", f2(d.inserts() / 100.0) + " / "
           + f2(d.updates() / 100.0));
-      if (postgres) {
-        r.put("6. PG xact_commit delta (cross-check)", String.valueOf(pgDelta));
-      }
-    }
-
-    private long pgCommits() throws SQLException, InterruptedException {
-      Thread.sleep(1200); // backends flush their statistics at most once a second
-      try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-        s.execute("SELECT pg_stat_clear_snapshot()");
-        try (ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database"
-            + " WHERE datname = current_database()")) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      }
     }
 
     /** Creates n 3-step instances from the creator threads; returns seconds until all done. */

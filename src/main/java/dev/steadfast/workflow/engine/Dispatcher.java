@@ -8,6 +8,7 @@ import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.StepRecord;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -29,6 +30,11 @@ final class Dispatcher {
   private final WorkflowEngine engine;
   private final Semaphore slots;
   private final Map<String, Turn> active = new ConcurrentHashMap<>();
+  /** Instances a worker is claiming now (not yet in {@link #active}). */
+  private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+  /** Bounds the claims running at once: enough to overlap commits, few enough not to thrash. */
+  private final Semaphore claimers = new Semaphore(MAX_PARALLEL_CLAIMS);
+  private static final int MAX_PARALLEL_CLAIMS = 4;
   private final AtomicBoolean pollQueued = new AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicInteger polling =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -114,7 +120,7 @@ final class Dispatcher {
 
   /** Tries to run one instance now (after an event, a resume, a restart). */
   void kick(String uid) {
-    if (!running || active.containsKey(uid)) {
+    if (!running || active.containsKey(uid) || claiming.contains(uid)) {
       return;
     }
     if (!slots.tryAcquire()) {
@@ -147,14 +153,14 @@ final class Dispatcher {
         List<String> due =
             engine.tx().inTransaction(em -> engine.store().due(em, now, free + active.size()));
         for (String uid : due) {
-          if (active.containsKey(uid)) {
+          if (active.containsKey(uid) || claiming.contains(uid)) {
             continue;
           }
           if (!slots.tryAcquire()) {
             backlog = true;
             break;
           }
-          claimAndRun(uid);
+          claimOnWorker(uid);
         }
         if (due.size() >= free + active.size()) {
           backlog = true;
@@ -162,8 +168,15 @@ final class Dispatcher {
       } else {
         backlog = true;
       }
-      if (backlog && slots.availablePermits() > 0) {
-        requestPoll();
+      if (backlog) {
+        if (slots.availablePermits() > 0) {
+          requestPoll();
+          return;
+        }
+        // every slot is taken: the next turn to end polls again (runTurn), so do not look for
+        // the next due time now (it is due already, and the timer would spin on the database
+        // until a slot frees); the timer is only a fallback
+        engine.timer().wakeAt(now + engine.config().pollInterval().toMillis(), this::requestPoll);
         return;
       }
       Long next = engine.tx().inTransaction(em -> engine.store().nextWake(em, engine.serverId()));
@@ -181,6 +194,48 @@ final class Dispatcher {
 
   /** Called with a slot held; gives it back if the instance cannot be claimed. */
   private void claimAndRun(String uid) {
+    Turn turn = claim(uid);
+    if (turn != null) {
+      submit(turn);
+    }
+  }
+
+  /**
+   * Claims and runs an instance on a worker thread, so that the claims of many due instances
+   * (a burst of wake-ups, a backlog of queued instances) go on in parallel rather than one after
+   * another on the scheduler thread. Called with a slot held.
+   */
+  private void claimOnWorker(String uid) {
+    if (!claiming.add(uid)) {
+      slots.release();
+      return;
+    }
+    try {
+      engine.turnExecutor().execute(() -> {
+        Turn turn = null;
+        claimers.acquireUninterruptibly();
+        try {
+          turn = claim(uid);
+          if (turn != null) {
+            active.put(uid, turn);
+          }
+        } finally {
+          claimers.release();
+          claiming.remove(uid);
+        }
+        if (turn != null) {
+          runTurn(turn);
+        }
+      });
+    } catch (RuntimeException e) {
+      claiming.remove(uid);
+      slots.release();
+      LOG.log(Level.WARNING, "worker executor refused a claim; it will be retried", e);
+    }
+  }
+
+  /** Claims an instance (slot held): its turn, or null with the slot given back. */
+  private Turn claim(String uid) {
     Turn turn;
     try {
       turn = engine.tx().inTransaction(em -> {
@@ -226,14 +281,13 @@ final class Dispatcher {
     } catch (RuntimeException e) {
       slots.release();
       LOG.log(Level.WARNING, "could not claim workflow instance " + uid, e);
-      return;
+      return null;
     }
     engine.flushEvents();
     if (turn == null) {
       slots.release();
-      return;
     }
-    submit(turn);
+    return turn;
   }
 
   private static InstanceRecord recordOf(InstanceEntity e) {

@@ -405,13 +405,39 @@ public final class WorkflowStore {
     em.persist(StepEntity.of(uid, gen, step));
   }
 
-  /** Overwrites an existing step row. */
+  /** Overwrites an existing step row (inserts it if it is missing). */
   public void updateStep(EntityManager em, String uid, int gen, StepRecord step) {
-    StepEntity e = em.find(StepEntity.class, new StepId(uid, gen, step.key()));
-    if (e == null) {
+    // one UPDATE statement, not a SELECT to load the row and then an UPDATE of it
+    int n = em.createQuery(
+            "UPDATE StepEntity s SET s.seq = :seq, s.kind = :kind, s.name = :name,"
+                + " s.occurrence = :occ, s.state = :state, s.config = :config, s.result = :result,"
+                + " s.resultType = :rt, s.errorName = :en, s.errorMessage = :em,"
+                + " s.attempts = :att, s.failures = :fail, s.startedAt = :sa, s.endedAt = :ea,"
+                + " s.dueAt = :due, s.eventType = :et, s.eventAt = :eat"
+                + " WHERE s.instanceUid = :u AND s.gen = :g AND s.stepKey = :k")
+        .setParameter("seq", step.seq())
+        .setParameter("kind", step.kind())
+        .setParameter("name", step.name())
+        .setParameter("occ", step.occurrence())
+        .setParameter("state", step.state())
+        .setParameter("config", step.config())
+        .setParameter("result", step.result())
+        .setParameter("rt", step.resultType())
+        .setParameter("en", step.errorName())
+        .setParameter("em", step.errorMessage())
+        .setParameter("att", step.attempts())
+        .setParameter("fail", step.failures())
+        .setParameter("sa", step.startedAt())
+        .setParameter("ea", step.endedAt())
+        .setParameter("due", step.dueAt())
+        .setParameter("et", step.eventType())
+        .setParameter("eat", step.eventAt())
+        .setParameter("u", uid)
+        .setParameter("g", gen)
+        .setParameter("k", step.key())
+        .executeUpdate();
+    if (n == 0) {
       em.persist(StepEntity.of(uid, gen, step));
-    } else {
-      e.copy(step);
     }
   }
 
@@ -421,14 +447,21 @@ public final class WorkflowStore {
 
   /** Writes the end of an attempt whose start was recorded earlier. */
   public void finishAttempt(EntityManager em, String uid, int gen, String stepKey, AttemptRecord a) {
-    AttemptEntity e = em.find(AttemptEntity.class, new AttemptId(uid, gen, stepKey, a.attempt()));
-    if (e == null) {
+    int n = em.createQuery(
+            "UPDATE AttemptEntity a SET a.endedAt = :ea, a.success = :ok, a.errorName = :en,"
+                + " a.errorMessage = :em WHERE a.instanceUid = :u AND a.gen = :g"
+                + " AND a.stepKey = :k AND a.attempt = :n")
+        .setParameter("ea", a.endedAt())
+        .setParameter("ok", a.success())
+        .setParameter("en", a.errorName())
+        .setParameter("em", a.errorMessage())
+        .setParameter("u", uid)
+        .setParameter("g", gen)
+        .setParameter("k", stepKey)
+        .setParameter("n", a.attempt())
+        .executeUpdate();
+    if (n == 0) {
       em.persist(AttemptEntity.of(uid, gen, stepKey, a));
-    } else {
-      e.endedAt = a.endedAt();
-      e.success = a.success();
-      e.errorName = a.errorName();
-      e.errorMessage = a.errorMessage();
     }
   }
 
