@@ -168,9 +168,10 @@ public final class WorkflowEngine {
       e.setLeaseUntil(now + config.lease().toMillis());
     }
     try {
-      // no SELECT first: the unique (workflow_name, instance_id) constraint rejects a used id,
-      // and the catch below reports it as ALREADY_EXISTS
       tx.inTransaction(em -> {
+        if (!store.existingIds(em, def.name(), List.of(instanceId)).isEmpty()) {
+          throw alreadyExists(instanceId);
+        }
         store.insertInstance(em, e);
         return null;
       });
