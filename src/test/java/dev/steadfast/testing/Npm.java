@@ -18,10 +18,16 @@ public final class Npm {
     if (Files.isDirectory(dir.resolve("node_modules").resolve(marker))) {
       return;
     }
+    // output to a file, not inherited: a child writing to the forked test JVM's stdout corrupts
+    // the channel failsafe reads its results from
+    Path log = Files.createTempFile("npm-install", ".log");
     Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund")
-        .directory(dir.toFile()).inheritIO().start();
-    if (!npm.waitFor(600, TimeUnit.SECONDS) || npm.exitValue() != 0) {
-      throw new IllegalStateException("npm install failed in " + dir);
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean done = npm.waitFor(600, TimeUnit.SECONDS);
+    String output = Files.readString(log);
+    System.out.println(output);
+    if (!done || npm.exitValue() != 0) {
+      throw new IllegalStateException("npm install failed in " + dir + ":\n" + output);
     }
   }
 }

@@ -332,13 +332,16 @@ final class Dispatcher {
     }
     try {
       long now = engine.now();
-      if (!active.isEmpty()) {
+      if (!active.isEmpty() || !claiming.isEmpty()) {
         // a snapshot: turns that start after the query must not be taken for lost claims, and
         // the IN list must not change while it is bound
         List<Turn> turns = List.copyOf(active.values());
         List<String> uids = turns.stream().map(Turn::uid).toList();
+        java.util.Set<String> live = new java.util.HashSet<>(uids);
+        live.addAll(claiming);
         Map<String, Object[]> held = engine.tx().inTransaction(em -> {
-          engine.store().renewLeases(em, engine.serverId(), now + engine.config().lease().toMillis());
+          engine.store().renewLeases(em, engine.serverId(), live,
+              now + engine.config().lease().toMillis());
           return engine.store().heldState(em, engine.serverId(), uids);
         });
         for (Turn turn : turns) {

@@ -65,7 +65,8 @@ final class Turn implements WorkflowStep {
   private final Map<String, Integer> counters = new HashMap<>();
   private final AtomicInteger nextSeq = new AtomicInteger();
   private final AtomicInteger doSteps = new AtomicInteger();
-  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  /** Threads running step code (a callable) now; guarded by itself. */
+  private final Set<Thread> inStep = new java.util.HashSet<>();
   private volatile boolean needsRunningMark;
   volatile boolean pauseRequested;
   private volatile boolean abandoned;
@@ -96,15 +97,42 @@ final class Turn implements WorkflowStep {
     return instance.gen();
   }
 
-  /** Stops the turn at its next step boundary and interrupts the code it is running. */
+  /**
+   * Stops the turn at its next step boundary and interrupts the step code it is running. Only
+   * step code is interrupted, never the engine's own database work: an interrupt inside file I/O
+   * closes H2's file channel, and with it the whole database.
+   */
   void abandon() {
     abandoned = true;
-    threads.forEach(Thread::interrupt);
+    synchronized (inStep) {
+      inStep.forEach(Thread::interrupt);
+    }
+  }
+
+  private void enterStep() {
+    synchronized (inStep) {
+      inStep.add(Thread.currentThread());
+    }
+  }
+
+  /** Leaves step code; no interrupt meant for it can reach the thread after this. */
+  private void leaveStep() {
+    synchronized (inStep) {
+      inStep.remove(Thread.currentThread());
+      Thread.interrupted();
+    }
+  }
+
+  private void interruptInStep(Thread t) {
+    synchronized (inStep) {
+      if (inStep.contains(t)) {
+        t.interrupt();
+      }
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   Outcome execute() {
-    threads.add(Thread.currentThread());
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(def.workflowClass().getClassLoader());
     try {
@@ -137,7 +165,6 @@ final class Turn implements WorkflowStep {
       }
       return new Outcome(Outcome.Kind.ERRORED, null, errorName(t), String.valueOf(t.getMessage()), 0);
     } finally {
-      threads.remove(Thread.currentThread());
       Thread.currentThread().setContextClassLoader(previous);
       Thread.interrupted(); // never hand an interrupted thread back to the pool
     }
@@ -225,6 +252,7 @@ final class Turn implements WorkflowStep {
     T value = null;
     Throwable error = null;
     var mock = engine.hooks().step(def.name(), instance.instanceId(), name, count, attempt);
+    enterStep();
     try {
       if (mock.isPresent()) {
         if (mock.get().timeout()) {
@@ -244,6 +272,7 @@ final class Turn implements WorkflowStep {
     } catch (Throwable t) {
       error = t;
     } finally {
+      leaveStep();
       StepContext.bind(previous);
       timeoutTask.cancel(false);
       recordTask.cancel(false);
@@ -520,14 +549,12 @@ final class Turn implements WorkflowStep {
     for (Callable<T> b : branches) {
       futures.add(engine.branchExecutor().submit(() -> {
         Thread me = Thread.currentThread();
-        threads.add(me);
         ClassLoader previous = me.getContextClassLoader();
         me.setContextClassLoader(def.workflowClass().getClassLoader());
         try {
           return b.call();
         } finally {
           me.setContextClassLoader(previous);
-          threads.remove(me);
           Thread.interrupted();
         }
       }));
@@ -679,7 +706,7 @@ final class Turn implements WorkflowStep {
   }
 
   /** Interrupts an attempt that outlives its timeout; {@link #finish} tells if it did. */
-  private static final class Watchdog implements Runnable {
+  private final class Watchdog implements Runnable {
     private final Thread thread;
     private final AtomicInteger state = new AtomicInteger(); // 0 running, 1 done, 2 timed out
 
@@ -690,7 +717,7 @@ final class Turn implements WorkflowStep {
     @Override
     public void run() {
       if (state.compareAndSet(0, 2)) {
-        thread.interrupt();
+        interruptInStep(thread);
       }
     }
 

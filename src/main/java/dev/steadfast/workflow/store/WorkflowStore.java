@@ -281,11 +281,20 @@ public final class WorkflowStore {
     return e;
   }
 
-  /** Extends the leases of everything {@code owner} holds. */
-  public int renewLeases(EntityManager em, String owner, long leaseUntil) {
-    return em.createQuery("UPDATE InstanceEntity i SET i.leaseUntil = :l WHERE i.owner = :o")
+  /**
+   * Extends the leases of the given instances, if {@code owner} still holds them. Only turns that
+   * are really running get renewed: a claim whose turn died without releasing it simply expires,
+   * and the instance is taken over like a dead server's.
+   */
+  public int renewLeases(EntityManager em, String owner, Collection<String> uids, long leaseUntil) {
+    if (uids.isEmpty()) {
+      return 0;
+    }
+    return em.createQuery(
+            "UPDATE InstanceEntity i SET i.leaseUntil = :l WHERE i.owner = :o AND i.uid IN :u")
         .setParameter("l", leaseUntil)
         .setParameter("o", owner)
+        .setParameter("u", uids)
         .executeUpdate();
   }
 

@@ -21,9 +21,15 @@ class PostgresEngineTest extends EngineContract {
 
   @Test
   void twoServersOnOneDatabaseNeverRunOneInstanceAtOnce() {
+    // leases long enough that a loaded machine cannot starve a heartbeat past one: this test is
+    // about claims, not about takeover (which re-runs a step by design)
+    h.close();
+    h = new EngineHarness(db, EngineHarness.fastConfig("server-a").withLease(Duration.ofSeconds(15)));
     h.registry.register(WorkflowDefinition.of(TestWorkflows.ExclusiveWorkflow.class,
         TestWorkflows.ExclusiveWorkflow::new));
-    EngineHarness b = newHarness("server-b");
+    h.start();
+    EngineHarness b = new EngineHarness(db,
+        EngineHarness.fastConfig("server-b").withLease(Duration.ofSeconds(15)));
     b.registry.register(WorkflowDefinition.of(TestWorkflows.ExclusiveWorkflow.class,
         TestWorkflows.ExclusiveWorkflow::new));
     b.start();
