@@ -64,8 +64,12 @@ class AgentRuntimeTest {
     return runtime(pingMillis, Clock.systemUTC());
   }
 
-  @SuppressWarnings("unchecked")
   private AgentRuntime runtime(long pingMillis, Clock clock) {
+    return runtime(pingMillis, AgentRuntime.DEFAULT_IDLE_EVICTION.toMillis(), clock);
+  }
+
+  @SuppressWarnings("unchecked")
+  private AgentRuntime runtime(long pingMillis, long idleMillis, Clock clock) {
     EntityManagerFactory emf = AgentPersistence.create(db);
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(TestAgents.PlainAgent.class,
@@ -78,7 +82,7 @@ class AgentRuntimeTest {
       }
     }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, clock),
         Executors.newCachedThreadPool(), scheduler, clock, new Retry(3, 10, 50));
-    rt.start(pingMillis);
+    rt.start(pingMillis, idleMillis);
     runtimes.add(rt);
     return rt;
   }
@@ -276,6 +280,31 @@ class AgentRuntimeTest {
     rt.schedules().poll();
     waitFor(() -> runs("run") == 2, "the hung run replaced");
     assertNotNull(in.agent().getSchedule(s.id()), "interval kept");
+  }
+
+  @Test
+  void idleInstancesAreEvictedAndComeBackWithTheirState() {
+    AgentRuntime rt = runtime(0, 300, Clock.systemUTC());
+    rt.instance("plain-agent", "ev").setState(Map.of("n", 5));
+    waitFor(() -> rt.liveInstance("plain-agent", "ev") == null, "eviction of an unused instance");
+
+    FakeWire w = FakeWire.connect(rt, "plain-agent", "ev", "c", Map.of());
+    w.await("{\"type\":\"cf_agent_state\",\"state\":{\"n\":5}}"); // reloaded from the store
+    assertEquals(2, runs("start:ev"), "onStart again on re-activation");
+    FakeWire.sleep(900);
+    assertNotNull(rt.liveInstance("plain-agent", "ev"), "evicted with a connection open");
+    w.session.closed(1000, "bye");
+    waitFor(() -> rt.liveInstance("plain-agent", "ev") == null, "eviction after the close");
+
+    // work under way keeps an instance: a hung schedule run, then a slow RPC
+    AgentInstance busy = rt.instance("work-agent", "ev");
+    busy.agent().schedule(0, "hang", "busy");
+    waitFor(() -> runs("busy") == 1, "the run started");
+    FakeWire.sleep(900);
+    assertTrue(rt.liveInstance("work-agent", "ev") == busy, "evicted during a schedule run");
+    TestAgents.HUNG.forEach(f -> f.complete(null));
+    waitFor(() -> rt.liveInstance("work-agent", "ev") == null, "eviction after the run");
+    assertTrue(busy.evicted);
   }
 
   private static long runs(String what) {
