@@ -11,6 +11,7 @@ const host = process.env.STEADFAST_HOST ?? "127.0.0.1:8381";
 const token = process.env.STEADFAST_TOKEN ?? "secret";
 const phase = process.env.E2E_PHASE ?? "main";
 const nonce = process.env.E2E_NONCE ?? "reminder";
+const prefix = process.env.E2E_PREFIX; // the server's steadfast.agents.prefix in this phase
 const run = Math.random().toString(36).slice(2, 8); // fresh instance names per run
 const clients = [];
 
@@ -18,7 +19,7 @@ function connect(name, { query = {}, id, ...rest } = {}) {
   const updates = [];
   const errors = [];
   const c = new AgentClient({
-    agent: "CounterAgent", name, host, id, WebSocket,
+    agent: "CounterAgent", name, host, id, WebSocket, ...(prefix ? { prefix } : {}),
     query: { token, ...query },
     onStateUpdate: (state, source) => updates.push({ state, source }),
     onStateUpdateError: (e) => errors.push(e),
@@ -145,6 +146,25 @@ if (phase === "main") {
     assert.ok(c.connectionError);
   });
 
+  test("concurrent handshakes are admitted by their own Authorization header", async () => {
+    // raw sockets: the client cannot set headers, but other clients (and proxies) do
+    const n = 40;
+    const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => new Promise((resolve) => {
+      const ws = new WebSocket(`ws://${host}/agents/counter-agent/room-${run}-hdr?_pk=h${i}`,
+        { headers: { Authorization: `Bearer ${i % 2 === 0 ? token : `wrong-${i}`}` } });
+      ws.on("message", (m) => {
+        if (JSON.parse(m.toString()).type === "cf_agent_identity") {
+          resolve("admitted");
+          ws.close();
+        }
+      });
+      ws.on("close", (code) => resolve(code === 1008 ? "refused" : `closed ${code}`));
+      ws.on("error", (e) => resolve(`error ${e.message}`));
+    })));
+    outcomes.forEach((o, i) =>
+      assert.equal(o, i % 2 === 0 ? "admitted" : "refused", `handshake ${i}`));
+  });
+
   test("agentFetch reaches onRequest; unknown agents get 400", async () => {
     const ok = await agentFetch({ agent: "CounterAgent", name: `room-${run}-i`, host,
       path: "info", query: { token } });
@@ -166,9 +186,25 @@ if (phase === "main") {
     assert.equal(s.callback, "remind");
   });
 } else {
+  // the server restarted with steadfast.agents.prefix; the client sends //<prefix>/… for a
+  // prefix given with a leading slash, so this also covers empty segments
   test("the schedule set before kill -9 fires after the restart", async () => {
     const c = connect("restart-room");
     await c.ready;
     await until(() => c.state?.lastReminder === nonce, "reminder from the schedule", 30_000);
+  });
+
+  test("the configured prefix routes WebSocket and HTTP; the default one no longer does", async () => {
+    assert.ok(prefix, "E2E_PREFIX is set in this phase");
+    const c = connect(`room-${run}-p`);
+    await c.ready;
+    assert.equal(await c.call("increment", [2]), 2);
+    const ok = await agentFetch({ agent: "CounterAgent", name: `room-${run}-p`, host,
+      prefix: prefix.replace(/^\/+/, ""), path: "info/x", query: { token } });
+    assert.equal(ok.status, 200);
+    assert.equal((await ok.json()).path, "/info/x");
+    const old = await agentFetch({ agent: "CounterAgent", name: `room-${run}-p`, host,
+      path: "info", query: { token } });
+    assert.equal(old.status, 404);
   });
 }

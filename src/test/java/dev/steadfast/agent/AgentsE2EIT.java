@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end with the real {@code agents} npm client: starts the packaged WAR on Payara Micro,
  * runs src/test/e2e/agents/test.mjs (node's test runner) against it, kills the server with
- * SIGKILL, restarts it on the same data and checks that a schedule set before the kill fires.
+ * SIGKILL, restarts it on the same data under a configured agent prefix and checks that a
+ * schedule set before the kill fires and that the prefix routes.
  */
 class AgentsE2EIT {
   private static final Path E2E =
@@ -32,7 +33,8 @@ class AgentsE2EIT {
       server.start();
       assertEquals(0, node(server, nonce, "main"), "node test (main phase) failed; see output above");
       server.kill(); // SIGKILL: no shutdown hooks, no clean close
-      server.start();
+      // the restart also moves the agents under a configured prefix (no extra server start)
+      server.env("STEADFAST_AGENTS_PREFIX", "/e2e//agents/").start();
       assertEquals(0, node(server, nonce, "after-restart"), "node test (after restart) failed");
     } finally {
       server.close();
@@ -45,6 +47,9 @@ class AgentsE2EIT {
         .directory(E2E.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(Map.of("STEADFAST_HOST", "127.0.0.1:" + server.port(),
         "STEADFAST_TOKEN", "secret", "E2E_NONCE", nonce, "E2E_PHASE", phase));
+    if (phase.equals("after-restart")) {
+      pb.environment().put("E2E_PREFIX", "/e2e/agents"); // as a client might write it
+    }
     Process p = pb.start();
     boolean done = p.waitFor(300, TimeUnit.SECONDS);
     if (!done) {

@@ -17,7 +17,8 @@ import java.util.UUID;
 
 /**
  * The WebSocket side of an agent connection: admits it (authenticators, 1008 on refusal), then
- * hands frames to a {@link ClientSession}. Registered programmatically by {@link AgentEndpoints}.
+ * hands frames to a {@link ClientSession}. Registered programmatically by {@link AgentEndpoints}
+ * under the configured prefix.
  */
 public class AgentEndpoint extends Endpoint {
   static final String HEADERS = "steadfast.agent.headers";
@@ -25,18 +26,11 @@ public class AgentEndpoint extends Endpoint {
   private volatile ClientSession client;
 
   @Override
-  @SuppressWarnings("unchecked")
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxIdleTimeout(0); // liveness is the runtime's pings, not an idle cut-off
     AgentRuntime rt = CDI.current().select(AgentRegistry.class).get().runtime();
-    Map<String, String> path = session.getPathParameters();
-    Map<String, String> query = new LinkedHashMap<>();
-    session.getRequestParameterMap().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
-    String pk = query.getOrDefault("_pk", "");
-    Object headers = session.getUserProperties().get(HEADERS);
-    ConnectContext ctx = new ConnectContext(path.get("agent"), path.get("name"),
-        pk.isBlank() ? UUID.randomUUID().toString() : pk, Map.copyOf(query),
-        headers instanceof Map<?, ?> h ? (Map<String, List<String>>) h : Map.of());
+    ConnectContext ctx = context(session.getPathParameters(), session.getRequestParameterMap(),
+        session.getUserProperties(), config.getUserProperties());
     Wire wire = new SessionWire(session);
     if (rt == null || !rt.knows(ctx.agent())) {
       wire.close(POLICY_VIOLATION, "Invalid request");
@@ -50,6 +44,25 @@ public class AgentEndpoint extends Endpoint {
     client = c;
     session.addMessageHandler(String.class, c::text);
     session.addMessageHandler(PongMessage.class, p -> c.seen());
+  }
+
+  /**
+   * What the client sent: route, {@code _pk}, query, and the headers this connection's handshake
+   * left in its user properties (see {@link AgentEndpoints.HeaderCapture}). The headers are
+   * taken out so credentials do not linger in the session.
+   */
+  @SuppressWarnings("unchecked")
+  static ConnectContext context(Map<String, String> path, Map<String, List<String>> params,
+      Map<String, Object> sessionProperties, Map<String, Object> configProperties) {
+    Map<String, String> query = new LinkedHashMap<>();
+    params.forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
+    String pk = query.getOrDefault("_pk", "");
+    Object fromConfig = configProperties.remove(HEADERS);
+    Object fromSession = sessionProperties.remove(HEADERS);
+    Object headers = fromSession != null ? fromSession : fromConfig;
+    return new ConnectContext(path.get("agent"), path.get("name"),
+        pk.isBlank() ? UUID.randomUUID().toString() : pk, Map.copyOf(query),
+        headers instanceof Map<?, ?> h ? (Map<String, List<String>>) h : Map.of());
   }
 
   @Override

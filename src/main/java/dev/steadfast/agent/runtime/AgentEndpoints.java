@@ -1,50 +1,81 @@
 package dev.steadfast.agent.runtime;
 
-import jakarta.websocket.Endpoint;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.DeploymentException;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
-import jakarta.websocket.server.ServerApplicationConfig;
+import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
 
 /**
- * Registers the agent WebSocket endpoint at {@code /agents/{agent}/{name}} and with up to three
- * sub-path segments (URI templates have no wildcard). Also keeps any annotated endpoints.
+ * Registers the agent WebSocket endpoint under the configured prefix at deployment
+ * (programmatically: an annotation's path could not follow configuration).
  */
-public class AgentEndpoints implements ServerApplicationConfig {
-  static final List<String> PATHS = List.of("/agents/{agent}/{name}",
-      "/agents/{agent}/{name}/{p1}", "/agents/{agent}/{name}/{p1}/{p2}",
-      "/agents/{agent}/{name}/{p1}/{p2}/{p3}");
+@WebListener
+public class AgentEndpoints implements ServletContextListener {
+  private static final Logger LOG = Logger.getLogger(AgentEndpoints.class.getName());
+
+  @Inject Config config;
 
   @Override
-  public Set<ServerEndpointConfig> getEndpointConfigs(Set<Class<? extends Endpoint>> classes) {
-    Set<ServerEndpointConfig> out = new HashSet<>();
-    for (String path : PATHS) {
-      out.add(ServerEndpointConfig.Builder.create(AgentEndpoint.class, path)
-          .configurator(new HeaderCapture()).build());
+  public void contextInitialized(ServletContextEvent event) {
+    AgentRoutes routes = AgentRoutes.from(config);
+    ServerContainer container = (ServerContainer) event.getServletContext()
+        .getAttribute(ServerContainer.class.getName());
+    if (container == null) {
+      LOG.warning("no WebSocket container: agents are reachable over HTTP only");
+      return;
     }
-    return out;
+    try {
+      for (String path : routes.templates()) {
+        container.addEndpoint(config(path));
+      }
+    } catch (DeploymentException e) {
+      throw new IllegalStateException("cannot register the agent endpoint", e);
+    }
+    LOG.info("agent WebSocket endpoint at /" + routes.prefix() + "/{agent}/{name}");
   }
 
-  @Override
-  public Set<Class<?>> getAnnotatedEndpointClasses(Set<Class<?>> scanned) {
-    return scanned;
+  static ServerEndpointConfig config(String path) {
+    HeaderCapture capture = new HeaderCapture();
+    ServerEndpointConfig sec = ServerEndpointConfig.Builder.create(AgentEndpoint.class, path)
+        .configurator(capture).build();
+    capture.shared = sec.getUserProperties();
+    return sec;
   }
 
   /**
-   * Passes the handshake headers to the session (an authenticator may want Authorization). The
-   * container copies user properties into each new session right after the handshake.
+   * Hands the handshake headers (an authenticator may want Authorization) to this connection
+   * only. Since WebSocket 2.1 the config given to modifyHandshake carries a per-connection copy
+   * of the user properties, which becomes the new session's; Tyrus 2.1 (Payara 6) does this.
+   * A container handing out the endpoint's shared map instead would let concurrent handshakes
+   * see each other's headers, so there the headers are withheld (header authentication then
+   * fails closed; query tokens still work).
    */
   static final class HeaderCapture extends ServerEndpointConfig.Configurator {
+    volatile Map<String, Object> shared;
+    private volatile boolean warned;
+
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request,
         HandshakeResponse response) {
-      Map<String, List<String>> headers = new LinkedHashMap<>(request.getHeaders());
-      sec.getUserProperties().put(AgentEndpoint.HEADERS, headers);
+      Map<String, Object> props = sec.getUserProperties();
+      if (props == shared) {
+        if (!warned) {
+          warned = true;
+          LOG.warning("the WebSocket container shares user properties between handshakes;"
+              + " handshake headers are not given to agent authenticators");
+        }
+        return;
+      }
+      props.put(AgentEndpoint.HEADERS, new LinkedHashMap<>(request.getHeaders()));
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -32,6 +33,11 @@ public final class AgentInstance implements AgentContext {
   private final ReentrantLock lock = new ReentrantLock(true);
   private final Map<String, LiveConnection> connections = new ConcurrentHashMap<>();
   final AtomicBoolean draining = new AtomicBoolean();
+  /** Work under way outside the lock (an RPC awaiting its result, a schedule run, an opening). */
+  private final AtomicInteger busy = new AtomicInteger();
+  private volatile long lastActive;
+  /** Set once the runtime dropped this object; a later use goes to a fresh activation. */
+  volatile boolean evicted;
   private String stateJson; // null: never set
   private Object stateValue;
 
@@ -44,6 +50,7 @@ public final class AgentInstance implements AgentContext {
     this.agent = (Agent<Object>) agent;
     this.stateJson = storedState;
     this.stateValue = storedState == null ? null : runtime.codec().read(storedState, type.stateType());
+    this.lastActive = runtime.clock().millis();
   }
 
   public Agent<Object> agent() {
@@ -60,8 +67,25 @@ public final class AgentInstance implements AgentContext {
     try {
       return work.get();
     } finally {
+      lastActive = runtime.clock().millis();
       lock.unlock();
     }
+  }
+
+  /** Marks work that holds this instance without holding its lock; pair with {@link #done}. */
+  void busy() {
+    busy.incrementAndGet();
+  }
+
+  void done() {
+    lastActive = runtime.clock().millis();
+    busy.decrementAndGet();
+  }
+
+  /** True when nothing uses this instance and nothing ran in it after {@code cutoff}. */
+  boolean idleSince(long cutoff) {
+    return busy.get() == 0 && connections.isEmpty() && !draining.get() && !lock.isLocked()
+        && !lock.hasQueuedThreads() && lastActive <= cutoff;
   }
 
   public void exclusive(Runnable work) {

@@ -2,6 +2,7 @@ package dev.steadfast.agent.runtime;
 
 import dev.steadfast.agent.AgentAuthenticator;
 import dev.steadfast.server.JtaTransactor;
+import dev.steadfast.workflow.Durations;
 import dev.steadfast.workflow.engine.WakeUpTimer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -84,7 +85,10 @@ public class AgentRegistry {
     rt.setAuthenticators(() -> authenticators.stream().toList());
     long pingSeconds = config.getOptionalValue("steadfast.agents.ping-seconds", Long.class)
         .orElse(30L);
-    rt.start(pingSeconds * 1000);
+    long idleMillis = config.getOptionalValue("steadfast.agents.idle-eviction", String.class)
+        .map(d -> Durations.parse(d).toMillis())
+        .orElse(AgentRuntime.DEFAULT_IDLE_EVICTION.toMillis());
+    rt.start(pingSeconds * 1000, idleMillis);
     runtime = rt;
     LOG.info("Steadfast agents started: " + rt.types().keySet());
   }

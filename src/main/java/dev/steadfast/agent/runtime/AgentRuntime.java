@@ -10,12 +10,11 @@ import dev.steadfast.agent.store.AgentStore;
 import dev.steadfast.workflow.engine.Transactor;
 import dev.steadfast.workflow.engine.WakeUpTimer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,8 +30,10 @@ import java.util.logging.Logger;
  */
 public final class AgentRuntime {
   private static final Logger LOG = Logger.getLogger(AgentRuntime.class.getName());
+  /** How long an unused instance stays in memory (steadfast.agents.idle-eviction). */
+  public static final Duration DEFAULT_IDLE_EVICTION = Duration.ofMinutes(10);
   private final Map<String, AgentType> types = new TreeMap<>();
-  private final Map<String, CompletableFuture<AgentInstance>> instances = new ConcurrentHashMap<>();
+  private final LiveInstances instances = new LiveInstances();
   private final AgentFactory factory;
   private final AgentStore store;
   private final Codec codec = new Codec();
@@ -43,6 +44,7 @@ public final class AgentRuntime {
   private final Queue queue;
   private volatile Supplier<List<AgentAuthenticator>> authenticators = List::of;
   private ScheduledFuture<?> pinger;
+  private ScheduledFuture<?> evictor;
 
   public AgentRuntime(Collection<Class<? extends Agent<?>>> classes, AgentFactory factory,
       Transactor tx, WakeUpTimer timer, ExecutorService workers,
@@ -64,13 +66,37 @@ public final class AgentRuntime {
     this.queue = new Queue(this, workers, retry);
   }
 
-  /** Resumes queues and schedules left by the previous run; starts pinging idle sockets. */
   public void start(long pingMillis) {
+    start(pingMillis, DEFAULT_IDLE_EVICTION.toMillis());
+  }
+
+  /**
+   * Resumes queues and schedules left by the previous run; starts pinging idle sockets and
+   * evicting instances idle for {@code idleMillis} (0: never), so memory follows the working set.
+   */
+  public void start(long pingMillis, long idleMillis) {
     queue.start();
     schedules.poll();
     if (pingMillis > 0) {
       pinger = scheduler.scheduleWithFixedDelay(this::pingIdle, pingMillis, pingMillis,
           TimeUnit.MILLISECONDS);
+    }
+    if (idleMillis > 0) {
+      // sweeping at a quarter of the idle time keeps an instance at most 1.25 idle periods
+      long every = Math.max(10, Math.min(idleMillis / 4, 60_000));
+      evictor = scheduler.scheduleWithFixedDelay(() -> evictIdle(idleMillis), every, every,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void evictIdle(long idleMillis) {
+    try {
+      int n = instances.evictIdle(clock.millis() - idleMillis);
+      if (n > 0) {
+        LOG.fine(() -> "evicted " + n + " idle agent instance(s)");
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "agent eviction failed", e);
     }
   }
 
@@ -78,11 +104,11 @@ public final class AgentRuntime {
     if (pinger != null) {
       pinger.cancel(false);
     }
-    for (CompletableFuture<AgentInstance> f : instances.values()) {
-      AgentInstance in = f.getNow(null);
-      if (in != null) {
-        in.live().forEach(c -> c.close(1001, "server shutting down"));
-      }
+    if (evictor != null) {
+      evictor.cancel(false);
+    }
+    for (AgentInstance in : instances.all()) {
+      in.live().forEach(c -> c.close(1001, "server shutting down"));
     }
   }
 
@@ -113,21 +139,7 @@ public final class AgentRuntime {
     if (type == null) {
       throw new NoSuchAgentException(kebab);
     }
-    String key = kebab + "\u0000" + name;
-    CompletableFuture<AgentInstance> mine = new CompletableFuture<>();
-    CompletableFuture<AgentInstance> existing = instances.putIfAbsent(key, mine);
-    if (existing != null) {
-      return existing.join();
-    }
-    try {
-      AgentInstance in = activate(type, name);
-      mine.complete(in);
-      return in;
-    } catch (RuntimeException e) {
-      instances.remove(key, mine); // the next use tries again
-      mine.completeExceptionally(e);
-      throw e;
-    }
+    return instances.get(kebab + "\u0000" + name, clock.millis(), () -> activate(type, name));
   }
 
   private AgentInstance activate(AgentType type, String name) {
@@ -141,8 +153,7 @@ public final class AgentRuntime {
 
   /** The instance if it is live now, without activating it. */
   public AgentInstance liveInstance(String kebab, String name) {
-    CompletableFuture<AgentInstance> f = instances.get(kebab + "\u0000" + name);
-    return f == null ? null : f.getNow(null);
+    return instances.peek(kebab + "\u0000" + name);
   }
 
   /** Opens a client session on an admitted connection. */
@@ -156,21 +167,20 @@ public final class AgentRuntime {
   /** Plain HTTP to an agent: its onRequest under the instance lock. */
   public AgentResponse request(String kebab, String name, AgentRequest request) {
     AgentInstance in = instance(kebab, name);
+    in.busy();
     try {
       return in.exclusive(() -> in.agent().onRequest(request));
     } catch (RuntimeException e) {
       in.exclusive(() -> in.reportError(null, e));
       return AgentResponse.text(500, "Internal error");
+    } finally {
+      in.done();
     }
   }
 
   private void pingIdle() {
     long now = System.currentTimeMillis();
-    for (CompletableFuture<AgentInstance> f : instances.values()) {
-      AgentInstance in = f.getNow(null);
-      if (in == null) {
-        continue;
-      }
+    for (AgentInstance in : instances.all()) {
       for (LiveConnection c : in.live()) {
         try {
           if (c.pingOutstanding) {

@@ -26,11 +26,22 @@ public final class ClientSession {
     this.wire = wire;
     this.workers = workers;
     this.serial = new SerialExecutor(workers);
+    instance.busy(); // until open() added the connection, which then keeps the instance
   }
 
   /** Admits the connection: identity, state, MCP frames, then the agent's onConnect. */
   public void open() {
-    serial.execute(() -> instance.exclusive(() -> {
+    serial.execute(() -> {
+      try {
+        admit();
+      } finally {
+        instance.done();
+      }
+    });
+  }
+
+  private void admit() {
+    instance.exclusive(() -> {
       Set<String> tags;
       boolean readonly;
       try {
@@ -52,7 +63,7 @@ public final class ClientSession {
       instance.add(c);
       connection = c;
       instance.hook(c, () -> instance.agent().onConnect(c, context));
-    }));
+    });
   }
 
   /** A text frame from the client. */
@@ -65,7 +76,15 @@ public final class ClientSession {
       }
       Codec.Frame f = Codec.classify(text);
       if (f instanceof Codec.Rpc rpc) {
-        workers.execute(() -> Rpc.handle(instance, c, runtime.codec(), rpc));
+        instance.busy(); // a call in flight keeps the instance, even after a disconnect
+        workers.execute(() -> {
+          try {
+            Rpc.handle(instance, c, runtime.codec(), rpc).whenComplete((v, e) -> instance.done());
+          } catch (RuntimeException e) {
+            instance.done();
+            throw e;
+          }
+        });
       } else if (f instanceof Codec.StateUpdate s) {
         instance.setStateFromClient(c, s.state().toString());
       } else {

@@ -77,7 +77,9 @@ public final class Queue {
         q.createdAt);
   }
 
-  void kick(AgentInstance in) {
+  void kick(AgentInstance live) {
+    // an agent may still hold an evicted object (e.g. in a late async continuation)
+    AgentInstance in = live.evicted ? runtime.instance(live.type().kebab(), live.name()) : live;
     if (in.draining.compareAndSet(false, true)) {
       workers.execute(() -> drain(in));
     }

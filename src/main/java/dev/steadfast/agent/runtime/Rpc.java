@@ -7,6 +7,7 @@ import jakarta.json.JsonValue;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,13 +18,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Rpc {
   private Rpc() {}
 
-  static void handle(AgentInstance in, Connection c, Codec codec, Codec.Rpc call) {
+  /** Handles {@code call}; the returned stage completes once the call finished. */
+  static CompletionStage<?> handle(AgentInstance in, Connection c, Codec codec, Codec.Rpc call) {
+    CompletionStage<?> finished = CompletableFuture.completedFuture(null);
     Method m = in.type().callable(call.method());
     if (m == null) {
       c.send(Codec.rpcError(call.id(), in.type().hasPublicMethod(call.method())
           ? "Method " + call.method() + " is not callable"
           : "Method " + call.method() + " does not exist"));
-      return;
+      return finished;
     }
     boolean streaming = m.getAnnotation(Callable.class).streaming();
     Stream stream = streaming ? new Stream(c, codec, call.id()) : null;
@@ -33,10 +36,10 @@ final class Rpc {
       result = in.onBehalfOf(c, () -> Invoker.invoke(m, in.agent(), args));
     } catch (RuntimeException e) {
       fail(c, call.id(), stream, Invoker.message(e));
-      return;
+      return finished;
     }
     if (result instanceof CompletionStage<?> cs) {
-      cs.whenComplete((v, err) -> {
+      return cs.whenComplete((v, err) -> {
         if (err != null) {
           fail(c, call.id(), stream, Invoker.message(err));
         } else if (stream == null) {
@@ -47,6 +50,7 @@ final class Rpc {
       boolean isVoid = m.getReturnType() == void.class;
       c.send(Codec.rpcResult(call.id(), true, isVoid ? null : codec.write(result)));
     }
+    return finished;
   }
 
   private static void fail(Connection c, String id, Stream stream, String message) {

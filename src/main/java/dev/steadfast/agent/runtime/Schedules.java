@@ -146,16 +146,21 @@ public final class Schedules {
   private void run(ScheduleEntity s) {
     try {
       AgentInstance in = runtime.instance(s.agent, s.name);
-      Method m = in.type().callback(s.callback);
-      if (m == null) {
-        throw new IllegalStateException("no callback " + s.callback + " on " + s.agent);
-      }
-      Schedule info = toRecord(runtime, s);
+      in.busy(); // a run (retries, awaited results) keeps the instance in memory
       try {
-        retry.run(() -> Invoker.await(in.exclusive(
-            () -> Invoker.callback(runtime.codec(), m, in.agent(), s.payload, info))));
-      } catch (RuntimeException e) {
-        in.exclusive(() -> in.reportError(null, e));
+        Method m = in.type().callback(s.callback);
+        if (m == null) {
+          throw new IllegalStateException("no callback " + s.callback + " on " + s.agent);
+        }
+        Schedule info = toRecord(runtime, s);
+        try {
+          retry.run(() -> Invoker.await(in.exclusive(
+              () -> Invoker.callback(runtime.codec(), m, in.agent(), s.payload, info))));
+        } catch (RuntimeException e) {
+          in.exclusive(() -> in.reportError(null, e));
+        }
+      } finally {
+        in.done();
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "schedule " + s.id + " (" + s.agent + "/" + s.name + "."

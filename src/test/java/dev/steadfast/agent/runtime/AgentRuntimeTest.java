@@ -42,12 +42,14 @@ class AgentRuntimeTest {
   void setUp() {
     TestAgents.LOG.clear();
     TestAgents.MAX_RUNNING.set(0);
+    TestAgents.HUNG.clear();
     scheduler = Executors.newScheduledThreadPool(2);
     db = newDatabase();
   }
 
   @AfterEach
   void tearDown() {
+    TestAgents.HUNG.forEach(f -> f.complete(null)); // releases the threads of hung runs
     runtimes.forEach(AgentRuntime::stop);
     scheduler.shutdownNow();
     emfs.forEach(EntityManagerFactory::close);
@@ -58,8 +60,16 @@ class AgentRuntimeTest {
     return runtime(0);
   }
 
-  @SuppressWarnings("unchecked")
   private AgentRuntime runtime(long pingMillis) {
+    return runtime(pingMillis, Clock.systemUTC());
+  }
+
+  private AgentRuntime runtime(long pingMillis, Clock clock) {
+    return runtime(pingMillis, AgentRuntime.DEFAULT_IDLE_EVICTION.toMillis(), clock);
+  }
+
+  @SuppressWarnings("unchecked")
+  private AgentRuntime runtime(long pingMillis, long idleMillis, Clock clock) {
     EntityManagerFactory emf = AgentPersistence.create(db);
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(TestAgents.PlainAgent.class,
@@ -70,9 +80,9 @@ class AgentRuntimeTest {
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(e);
       }
-    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()),
-        Executors.newCachedThreadPool(), scheduler, Clock.systemUTC(), new Retry(3, 10, 50));
-    rt.start(pingMillis);
+    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, clock),
+        Executors.newCachedThreadPool(), scheduler, clock, new Retry(3, 10, 50));
+    rt.start(pingMillis, idleMillis);
     runtimes.add(rt);
     return rt;
   }
@@ -254,6 +264,51 @@ class AgentRuntimeTest {
     waitFor(() -> TestAgents.LOG.stream().filter("tick"::equals).count() >= 2, "two runs");
     assertEquals(1, TestAgents.MAX_RUNNING.get(), "runs of one interval overlapped");
     assertNotNull(in.agent().getSchedule(first.id()), "interval kept after runs");
+  }
+
+  @Test
+  void anIntervalRunHungPastThirtySecondsIsReplaced() {
+    MutableClock clock = new MutableClock();
+    AgentRuntime rt = runtime(0, clock);
+    AgentInstance in = rt.instance("work-agent", "hung");
+    Schedule s = in.agent().scheduleEvery(1, "hang", "run");
+    waitFor(() -> runs("run") == 1, "first run");
+    rt.schedules().poll(); // due again, but the run is marked and young: skipped
+    FakeWire.sleep(300);
+    assertEquals(1, runs("run"), "a running interval was started twice");
+    clock.advance(Schedules.HANG_MILLIS + 1_000); // the mark is now older than 30 s
+    rt.schedules().poll();
+    waitFor(() -> runs("run") == 2, "the hung run replaced");
+    assertNotNull(in.agent().getSchedule(s.id()), "interval kept");
+  }
+
+  @Test
+  void idleInstancesAreEvictedAndComeBackWithTheirState() {
+    AgentRuntime rt = runtime(0, 300, Clock.systemUTC());
+    rt.instance("plain-agent", "ev").setState(Map.of("n", 5));
+    waitFor(() -> rt.liveInstance("plain-agent", "ev") == null, "eviction of an unused instance");
+
+    FakeWire w = FakeWire.connect(rt, "plain-agent", "ev", "c", Map.of());
+    w.await("{\"type\":\"cf_agent_state\",\"state\":{\"n\":5}}"); // reloaded from the store
+    assertEquals(2, runs("start:ev"), "onStart again on re-activation");
+    FakeWire.sleep(900);
+    assertNotNull(rt.liveInstance("plain-agent", "ev"), "evicted with a connection open");
+    w.session.closed(1000, "bye");
+    waitFor(() -> rt.liveInstance("plain-agent", "ev") == null, "eviction after the close");
+
+    // work under way keeps an instance: a hung schedule run, then a slow RPC
+    AgentInstance busy = rt.instance("work-agent", "ev");
+    busy.agent().schedule(0, "hang", "busy");
+    waitFor(() -> runs("busy") == 1, "the run started");
+    FakeWire.sleep(900);
+    assertTrue(rt.liveInstance("work-agent", "ev") == busy, "evicted during a schedule run");
+    TestAgents.HUNG.forEach(f -> f.complete(null));
+    waitFor(() -> rt.liveInstance("work-agent", "ev") == null, "eviction after the run");
+    assertTrue(busy.evicted);
+  }
+
+  private static long runs(String what) {
+    return TestAgents.LOG.stream().filter(what::equals).count();
   }
 
   @Test

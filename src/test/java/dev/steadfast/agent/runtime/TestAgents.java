@@ -7,6 +7,7 @@ import dev.steadfast.agent.Connection;
 import dev.steadfast.agent.StreamingResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +16,8 @@ public final class TestAgents {
   static final List<String> LOG = new CopyOnWriteArrayList<>();
   static final AtomicInteger RUNNING = new AtomicInteger();
   static final AtomicInteger MAX_RUNNING = new AtomicInteger();
+  /** Results of {@link WorkAgent#hang} runs; tests complete them to release the threads. */
+  static final List<CompletableFuture<Void>> HUNG = new CopyOnWriteArrayList<>();
 
   private TestAgents() {}
 
@@ -112,6 +115,14 @@ public final class TestAgents {
     public void fails(String what) {
       LOG.add(what);
       throw new IllegalStateException("always fails");
+    }
+
+    /** A run that never finishes by itself (it releases the instance, as an await would). */
+    public CompletableFuture<Void> hang(String what) {
+      LOG.add(what);
+      CompletableFuture<Void> never = new CompletableFuture<>();
+      HUNG.add(never);
+      return never;
     }
 
     public void slow(String what) throws InterruptedException {
