@@ -96,6 +96,20 @@ final class Wire {
         .build();
   }
 
+  /** Parsed step configs: a journal repeats a handful of them, so each is parsed once. */
+  private static final java.util.Map<String, JsonValue> CONFIGS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static JsonValue config(String text) {
+    if (text == null) {
+      return JsonValue.NULL;
+    }
+    if (CONFIGS.size() > 1_000) {
+      CONFIGS.clear();
+    }
+    return CONFIGS.computeIfAbsent(text, Wire::json);
+  }
+
   /** Instance details with the full journal, steps in the order they were first recorded. */
   static JsonObject details(InstanceView v) {
     InstanceRecord r = v.instance();
@@ -161,7 +175,7 @@ final class Wire {
             .add("success", success)
             .add("output", json(s.result()))
             .add("error", error(s.errorName(), s.errorMessage()))
-            .add("config", json(s.config()))
+            .add("config", config(s.config()))
             .add("attempts", as);
       }
     }

@@ -18,6 +18,8 @@ import org.hibernate.Session;
  * given {@link EntityManager}; none opens one of its own.
  */
 public final class WorkflowStore {
+  /** Rows only read (journals, details): Hibernate keeps no snapshot of them for dirty checks. */
+  private static final String READ_ONLY = "org.hibernate.readOnly";
 
   // ---------------------------------------------------------------- workflows
 
@@ -387,6 +389,7 @@ public final class WorkflowStore {
             StepEntity.class)
         .setParameter("u", uid)
         .setParameter("g", gen)
+        .setHint(READ_ONLY, true)
         .getResultList()
         .stream()
         .map(StepEntity::toRecord)
@@ -403,6 +406,7 @@ public final class WorkflowStore {
                 AttemptEntity.class)
             .setParameter("u", uid)
             .setParameter("g", gen)
+            .setHint(READ_ONLY, true)
             .getResultList()) {
       out.computeIfAbsent(a.stepKey(), k -> new ArrayList<>()).add(a.toRecord());
     }
