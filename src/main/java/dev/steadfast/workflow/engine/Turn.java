@@ -312,8 +312,7 @@ final class Turn implements WorkflowStep {
           engine.store().markLostAttempts(em, uid(), gen(), key, start);
         }
         if (insert) {
-          engine.store().insertStep(em, uid(), gen(), done);
-          engine.store().insertAttempt(em, uid(), gen(), key, a);
+          engine.store().insertStepWithAttempt(em, uid(), gen(), done, a);
         } else {
           engine.store().updateStep(em, uid(), gen(), done);
           engine.store().finishAttempt(em, uid(), gen(), key, a);

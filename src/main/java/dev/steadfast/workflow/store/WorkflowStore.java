@@ -413,6 +413,73 @@ public final class WorkflowStore {
     return out;
   }
 
+  private static final String INSERT_STEP = "INSERT INTO sf_step (instance_uid, gen, step_key,"
+      + " seq, kind, name, occurrence, state, config, result, result_type, error_name,"
+      + " error_message, attempts, failures, started_at, ended_at, due_at, event_type, event_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_ATTEMPT = "INSERT INTO sf_attempt (instance_uid, gen,"
+      + " step_key, attempt, started_at, ended_at, success, error_name, error_message)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /**
+   * The hot path of the journal, a step's first and only attempt: both rows in plain JDBC on the
+   * transaction's own connection. Hibernate's entity machinery (actions, snapshots, flush) was
+   * most of the engine's time per step, and these rows are never read back in this transaction.
+   */
+  public void insertStepWithAttempt(EntityManager em, String uid, int gen, StepRecord s,
+      AttemptRecord a) {
+    em.unwrap(org.hibernate.Session.class).doWork(c -> {
+      try (java.sql.PreparedStatement p = c.prepareStatement(INSERT_STEP)) {
+        p.setString(1, uid);
+        p.setInt(2, gen);
+        p.setString(3, s.key());
+        p.setInt(4, s.seq());
+        p.setString(5, s.kind());
+        p.setString(6, s.name());
+        p.setInt(7, s.occurrence());
+        p.setString(8, s.state());
+        p.setString(9, s.config());
+        p.setString(10, s.result());
+        p.setString(11, s.resultType());
+        p.setString(12, s.errorName());
+        p.setString(13, s.errorMessage());
+        p.setInt(14, s.attempts());
+        p.setInt(15, s.failures());
+        p.setLong(16, s.startedAt());
+        setLong(p, 17, s.endedAt());
+        setLong(p, 18, s.dueAt());
+        p.setString(19, s.eventType());
+        setLong(p, 20, s.eventAt());
+        p.executeUpdate();
+      }
+      try (java.sql.PreparedStatement p = c.prepareStatement(INSERT_ATTEMPT)) {
+        p.setString(1, uid);
+        p.setInt(2, gen);
+        p.setString(3, s.key());
+        p.setInt(4, a.attempt());
+        p.setLong(5, a.startedAt());
+        setLong(p, 6, a.endedAt());
+        if (a.success() == null) {
+          p.setNull(7, java.sql.Types.BOOLEAN);
+        } else {
+          p.setBoolean(7, a.success());
+        }
+        p.setString(8, a.errorName());
+        p.setString(9, a.errorMessage());
+        p.executeUpdate();
+      }
+    });
+  }
+
+  private static void setLong(java.sql.PreparedStatement p, int i, Long v)
+      throws java.sql.SQLException {
+    if (v == null) {
+      p.setNull(i, java.sql.Types.BIGINT);
+    } else {
+      p.setLong(i, v);
+    }
+  }
+
   /** Inserts a new step row. */
   public void insertStep(EntityManager em, String uid, int gen, StepRecord step) {
     em.persist(StepEntity.of(uid, gen, step));
