@@ -58,7 +58,6 @@ import org.eclipse.microprofile.config.Config;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EngineBootstrap {
   private static final Logger LOG = Logger.getLogger(EngineBootstrap.class.getName());
-  private static final long EJB_TIMER_MIN_DELAY_MS = 1_500;
 
   @Resource(lookup = "java:app/jdbc/steadfast")
   DataSource dataSource;
@@ -106,25 +105,7 @@ public class EngineBootstrap {
     scheduler = new ScheduledThreadPoolExecutor(2, threadFactory);
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.prestartAllCoreThreads();
-    // Payara delivers EJB timers no sooner than its minimum delivery interval (1 s by default)
-    // after they are created, so wake-ups due sooner than that go to the managed scheduler;
-    // everything further out (sleeps of seconds to months) is an EJB timer.
-    WakeUpTimer timer = new WakeUpTimer() {
-      @Override
-      public void wakeAt(long epochMillis, Runnable callback) {
-        long delay = epochMillis - System.currentTimeMillis();
-        if (delay < EJB_TIMER_MIN_DELAY_MS) {
-          scheduler.schedule(callback, Math.max(0, delay), TimeUnit.MILLISECONDS);
-        } else {
-          timerBean.arm(epochMillis, callback);
-        }
-      }
-
-      @Override
-      public void cancel() {
-        timerBean.cancel();
-      }
-    };
+    WakeUpTimer timer = new EjbWakeUpTimer(timerBean, "workflows", scheduler);
     WorkflowEngine e = new WorkflowEngine(cfg, registry, transactor, timer, turns, branches,
         scheduler, Clock.systemUTC());
     e.start();

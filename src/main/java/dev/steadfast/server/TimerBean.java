@@ -11,15 +11,17 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The engine's wake-up: one programmatic, non-persistent EJB timer armed at the earliest due time.
- * Non-persistent on purpose: due times live in the engine's tables, and persistent timers do not
- * survive a restart of Payara Micro anyway; the engine re-arms this timer when it starts.
+ * The wake-ups of the workflow engine and of agent schedules: per channel, one programmatic,
+ * non-persistent EJB timer armed at the earliest due time. Non-persistent on purpose: due times
+ * live in the tables, and persistent timers do not survive a restart of Payara Micro anyway;
+ * every channel's owner re-arms its timer when it starts.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -29,41 +31,54 @@ public class TimerBean {
 
   @Resource TimerService timerService;
 
-  private Timer pending;
-  private long pendingAt = Long.MAX_VALUE;
-  private volatile Runnable callback;
+  private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final AtomicLong fired = new AtomicLong();
 
-  /** Arms the timer at {@code epochMillis} unless it is armed earlier already. */
-  public synchronized void arm(long epochMillis, Runnable onFire) {
-    this.callback = onFire;
-    if (pending != null && pendingAt <= epochMillis) {
-      return;
+  /** One channel's pending timer; guarded by itself. */
+  private static final class Channel {
+    Timer pending;
+    long pendingAt = Long.MAX_VALUE;
+    volatile Runnable callback;
+  }
+
+  /** Arms {@code channel}'s timer at {@code epochMillis} unless it is armed earlier already. */
+  public void arm(String channel, long epochMillis, Runnable onFire) {
+    Channel ch = channels.computeIfAbsent(channel, k -> new Channel());
+    synchronized (ch) {
+      ch.callback = onFire;
+      if (ch.pending != null && ch.pendingAt <= epochMillis) {
+        return;
+      }
+      cancelPending(ch);
+      long delay = Math.max(1, epochMillis - System.currentTimeMillis());
+      ch.pending = timerService.createSingleActionTimer(delay, new TimerConfig(channel, false));
+      ch.pendingAt = epochMillis;
     }
-    cancelPending();
-    long delay = Math.max(1, epochMillis - System.currentTimeMillis());
-    pending = timerService.createSingleActionTimer(delay, new TimerConfig(null, false));
-    pendingAt = epochMillis;
   }
 
-  public synchronized void cancel() {
-    cancelPending();
-    callback = null;
+  public void cancel(String channel) {
+    Channel ch = channels.get(channel);
+    if (ch != null) {
+      synchronized (ch) {
+        cancelPending(ch);
+        ch.callback = null;
+      }
+    }
   }
 
-  private void cancelPending() {
-    if (pending != null) {
+  private static void cancelPending(Channel ch) {
+    if (ch.pending != null) {
       try {
-        pending.cancel();
+        ch.pending.cancel();
       } catch (NoSuchObjectLocalException | IllegalStateException e) {
         // it fired or expired meanwhile
       }
-      pending = null;
+      ch.pending = null;
     }
-    pendingAt = Long.MAX_VALUE;
+    ch.pendingAt = Long.MAX_VALUE;
   }
 
-  /** How many times the timer has fired since the application started (diagnostics, tests). */
+  /** How many times a timer has fired since the application started (diagnostics, tests). */
   public long firedCount() {
     return fired.get();
   }
@@ -71,18 +86,22 @@ public class TimerBean {
   @Timeout
   void fire(Timer timer) {
     fired.incrementAndGet();
-    synchronized (this) {
-      if (timer.equals(pending) || pending == null) {
-        pending = null;
-        pendingAt = Long.MAX_VALUE;
+    Channel ch = channels.get((String) timer.getInfo());
+    if (ch == null) {
+      return;
+    }
+    synchronized (ch) {
+      if (timer.equals(ch.pending) || ch.pending == null) {
+        ch.pending = null;
+        ch.pendingAt = Long.MAX_VALUE;
       }
     }
-    Runnable r = callback;
+    Runnable r = ch.callback;
     if (r != null) {
       try {
         r.run();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "workflow wake-up failed", e);
+        LOG.log(Level.WARNING, "wake-up of " + timer.getInfo() + " failed", e);
       }
     }
   }

@@ -1,5 +1,8 @@
 package dev.steadfast.agent.runtime;
 
+import dev.steadfast.server.EjbWakeUpTimer;
+import dev.steadfast.server.TimerBean;
+
 import dev.steadfast.agent.AgentAuthenticator;
 import dev.steadfast.server.JtaTransactor;
 import dev.steadfast.workflow.Durations;
@@ -42,7 +45,7 @@ public class AgentRegistry {
 
   @Resource ManagedThreadFactory threadFactory;
 
-  @EJB AgentTimerBean timerBean;
+  @EJB TimerBean timerBean;
 
   @Inject JtaTransactor transactor;
 
@@ -69,17 +72,7 @@ public class AgentRegistry {
     workers = new ThreadPoolExecutor(8, 512, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
         threadFactory, new ThreadPoolExecutor.CallerRunsPolicy());
     scheduler = new ScheduledThreadPoolExecutor(1, threadFactory);
-    WakeUpTimer timer = new WakeUpTimer() {
-      @Override
-      public void wakeAt(long epochMillis, Runnable callback) {
-        timerBean.arm(epochMillis, callback);
-      }
-
-      @Override
-      public void cancel() {
-        timerBean.cancel();
-      }
-    };
+    WakeUpTimer timer = new EjbWakeUpTimer(timerBean, "agents", scheduler);
     AgentRuntime rt = new AgentRuntime(classes, type -> beans.select(type).get(), transactor,
         timer, workers, scheduler, Clock.systemUTC(), Retry.DEFAULT);
     rt.setAuthenticators(() -> authenticators.stream().toList());
@@ -100,7 +93,7 @@ public class AgentRegistry {
     if (rt != null) {
       rt.stop();
     }
-    timerBean.cancel();
+    timerBean.cancel("agents");
     workers.shutdownNow();
     scheduler.shutdownNow();
   }
