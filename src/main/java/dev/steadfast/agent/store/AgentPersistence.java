@@ -1,11 +1,9 @@
 package dev.steadfast.agent.store;
 
-import dev.steadfast.workflow.store.Migrator;
+import dev.steadfast.workflow.store.LocalPersistence;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
 import javax.sql.DataSource;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 
 /** The agent entities' unit outside a container (tests, benchmarks): Hibernate, resource-local. */
 public final class AgentPersistence {
@@ -16,13 +14,6 @@ public final class AgentPersistence {
 
   /** Migrates the schema of {@code dataSource} and returns an EntityManagerFactory on it. */
   public static EntityManagerFactory create(DataSource dataSource) {
-    Migrator.migrate(dataSource);
-    Configuration cfg = new Configuration();
-    ENTITIES.forEach(cfg::addAnnotatedClass);
-    cfg.getProperties().put(AvailableSettings.DATASOURCE, dataSource);
-    cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, "none");
-    cfg.setProperty("hibernate.enhancer.enableDirtyTracking", "false");
-    cfg.setProperty("hibernate.enhancer.enableLazyInitialization", "false");
-    return cfg.buildSessionFactory();
+    return LocalPersistence.create(dataSource, ENTITIES);
   }
 }

@@ -25,9 +25,14 @@ public final class LocalPersistence {
 
   /** Migrates the schema of {@code dataSource} and returns an EntityManagerFactory on it. */
   public static EntityManagerFactory create(DataSource dataSource) {
+    return create(dataSource, ENTITIES);
+  }
+
+  /** The same for another set of entities (the agents' store uses it). */
+  public static EntityManagerFactory create(DataSource dataSource, List<Class<?>> entities) {
     Migrator.migrate(dataSource);
     Configuration cfg = new Configuration();
-    ENTITIES.forEach(cfg::addAnnotatedClass);
+    entities.forEach(cfg::addAnnotatedClass);
     cfg.getProperties().put(AvailableSettings.DATASOURCE, dataSource);
     cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, "none");
     cfg.setProperty(AvailableSettings.STATEMENT_BATCH_SIZE, "50");
