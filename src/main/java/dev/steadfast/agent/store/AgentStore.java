@@ -1,6 +1,7 @@
 package dev.steadfast.agent.store;
 
 import dev.steadfast.workflow.engine.Transactor;
+import jakarta.persistence.EntityManager;
 import java.util.List;
 
 /**
@@ -16,30 +17,25 @@ public final class AgentStore {
 
   /** The instance row, created (state never set) if missing. */
   public AgentEntity loadOrCreate(String agent, String name, long now) {
-    return tx.inTransaction(em -> {
-      AgentEntity e = em.find(AgentEntity.class, new AgentKey(agent, name));
-      if (e == null) {
-        e = new AgentEntity();
-        e.agent = agent;
-        e.name = name;
-        e.createdAt = now;
-        e.updatedAt = now;
-        em.persist(e);
-      }
-      return e;
-    });
+    return tx.inTransaction(em -> findOrCreate(em, agent, name, now));
+  }
+
+  private static AgentEntity findOrCreate(EntityManager em, String agent, String name, long now) {
+    AgentEntity e = em.find(AgentEntity.class, new AgentKey(agent, name));
+    if (e == null) {
+      e = new AgentEntity();
+      e.agent = agent;
+      e.name = name;
+      e.createdAt = now;
+      e.updatedAt = now;
+      em.persist(e);
+    }
+    return e;
   }
 
   public void saveState(String agent, String name, String stateJson, long now) {
     tx.inTransaction(em -> {
-      AgentEntity e = em.find(AgentEntity.class, new AgentKey(agent, name));
-      if (e == null) {
-        e = new AgentEntity();
-        e.agent = agent;
-        e.name = name;
-        e.createdAt = now;
-        em.persist(e);
-      }
+      AgentEntity e = findOrCreate(em, agent, name, now);
       e.state = stateJson;
       e.updatedAt = now;
       return null;
