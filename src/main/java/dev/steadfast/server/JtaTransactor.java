@@ -1,17 +1,27 @@
 package dev.steadfast.server;
 
 import dev.steadfast.workflow.engine.Transactor;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /** The engine's transactions in the server: a new JTA transaction per call. */
 @ApplicationScoped
 public class JtaTransactor implements Transactor {
   @PersistenceContext(unitName = "steadfast")
   EntityManager em;
+
+  @Resource(lookup = "java:app/jdbc/steadfast")
+  DataSource dataSource;
+
+  @Override
+  public DataSource dataSource() {
+    return dataSource;
+  }
 
   @Override
   @Transactional(Transactional.TxType.REQUIRES_NEW)

@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Locale;
@@ -14,9 +15,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A DataSource over a pool that counts what reaches the database: commits, rollbacks, and the
- * statements prepared (by verb), and statements prepared while the connection was in autocommit
- * (each of those is a commit of its own).
+ * A DataSource over a pool that counts what reaches the database: commits, rollbacks, the
+ * statements executed (by verb; each row of a JDBC batch counts), and statements executed while
+ * the connection was in autocommit (each of those is a commit of its own).
  */
 final class CountingDataSource implements DataSource {
   final LongAdder connections = new LongAdder();
@@ -72,38 +73,75 @@ final class CountingDataSource implements DataSource {
           commits.increment();
         } else if (name.equals("rollback") && (args == null || args.length == 0)) {
           rollbacks.increment();
-        } else if ((name.equals("prepareStatement") || name.equals("prepareCall"))
-            && args != null && args.length > 0 && args[0] instanceof String sql) {
-          count(sql);
-          if (c.getAutoCommit()) {
-            autocommitStatements.increment();
-          }
         } else if (name.equals("unwrap") && args != null && args[0] == Connection.class) {
           return proxy;
         }
+        Object result;
         try {
-          return m.invoke(c, args);
+          result = m.invoke(c, args);
         } catch (InvocationTargetException e) {
           throw e.getCause();
         }
+        if ((name.equals("prepareStatement") || name.equals("prepareCall"))
+            && args != null && args.length > 0 && args[0] instanceof String sql) {
+          return countingStatement(c, (PreparedStatement) result, sql);
+        }
+        return result;
       }
     };
     return (Connection) Proxy.newProxyInstance(
         CountingDataSource.class.getClassLoader(), new Class<?>[] {Connection.class}, h);
   }
 
-  private void count(String sql) {
+  /** Counts executions (a JDBC batch counts each of its rows); autocommit ones as commits too. */
+  private PreparedStatement countingStatement(Connection c, PreparedStatement p, String sql) {
+    int[] batched = new int[1];
+    InvocationHandler h = (proxy, m, args) -> {
+      String name = m.getName();
+      if (name.equals("addBatch")) {
+        batched[0]++;
+      } else if (name.startsWith("execute")) {
+        int n = name.equals("executeBatch") ? batched[0] : 1;
+        batched[0] = 0;
+        count(sql, n);
+        if (n > 0 && c.getAutoCommit()) {
+          autocommitStatements.increment();
+        }
+      }
+      try {
+        return m.invoke(p, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    };
+    return (PreparedStatement) Proxy.newProxyInstance(CountingDataSource.class.getClassLoader(),
+        new Class<?>[] {PreparedStatement.class}, h);
+  }
+
+  private static final java.util.regex.Pattern MAIN_VERB = java.util.regex.Pattern.compile(
+      "\\)\\s*(select|insert|update|delete)\\b");
+
+  private void count(String sql, int n) {
     String s = sql.stripLeading().toLowerCase(Locale.ROOT);
-    if (s.startsWith("select") || s.startsWith("with")) {
-      selects.increment();
+    if (s.startsWith("with")) {
+      // a data-modifying CTE counts as its main statement (and its inner ones as "others")
+      java.util.regex.Matcher matcher = MAIN_VERB.matcher(s);
+      String verb = "select";
+      while (matcher.find()) {
+        verb = matcher.group(1);
+      }
+      s = verb;
+    }
+    if (s.startsWith("select")) {
+      selects.add(n);
     } else if (s.startsWith("insert")) {
-      inserts.increment();
+      inserts.add(n);
     } else if (s.startsWith("update")) {
-      updates.increment();
+      updates.add(n);
     } else if (s.startsWith("delete")) {
-      deletes.increment();
+      deletes.add(n);
     } else {
-      others.increment();
+      others.add(n);
     }
   }
 

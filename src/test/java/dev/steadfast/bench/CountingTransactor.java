@@ -53,6 +53,11 @@ final class CountingTransactor implements Transactor {
     }
   }
 
+  @Override
+  public javax.sql.DataSource dataSource() {
+    return delegate.dataSource();
+  }
+
   void reset() {
     stats.clear();
   }

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param stepDefaults the defaults a step config is merged over
  * @param recordAttemptStartAfter an attempt still running after this long gets its start recorded
  *     (so a crash leaves a trace of it); shorter attempts are written once, when they end
+ * @param journalWriters journal batches committed at once (each on its own connection); the
+ *     journal writes of concurrent turns are group-committed in these batches
  */
 public record EngineConfig(
     String serverId,
@@ -26,9 +28,13 @@ public record EngineConfig(
     int stepLimit,
     Duration retention,
     StepConfig stepDefaults,
-    Duration recordAttemptStartAfter) {
+    Duration recordAttemptStartAfter,
+    int journalWriters) {
 
   public EngineConfig {
+    if (journalWriters < 1) {
+      throw new IllegalArgumentException("journal writers must be >= 1, got " + journalWriters);
+    }
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be >= 1, got " + workers);
     }
@@ -47,41 +53,47 @@ public record EngineConfig(
         1024,
         Duration.ofDays(30),
         StepConfig.DEFAULTS,
-        Duration.ofMillis(50));
+        Duration.ofMillis(50),
+        2);
   }
 
   public EngineConfig withWorkers(int n) {
     return new EngineConfig(serverId, n, lease, pollInterval, stepLimit, retention, stepDefaults,
-        recordAttemptStartAfter);
+        recordAttemptStartAfter, journalWriters);
   }
 
   public EngineConfig withLease(Duration d) {
     return new EngineConfig(serverId, workers, d, pollInterval, stepLimit, retention, stepDefaults,
-        recordAttemptStartAfter);
+        recordAttemptStartAfter, journalWriters);
   }
 
   public EngineConfig withPollInterval(Duration d) {
     return new EngineConfig(serverId, workers, lease, d, stepLimit, retention, stepDefaults,
-        recordAttemptStartAfter);
+        recordAttemptStartAfter, journalWriters);
   }
 
   public EngineConfig withStepLimit(int n) {
     return new EngineConfig(serverId, workers, lease, pollInterval, n, retention, stepDefaults,
-        recordAttemptStartAfter);
+        recordAttemptStartAfter, journalWriters);
   }
 
   public EngineConfig withRetention(Duration d) {
     return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, d, stepDefaults,
-        recordAttemptStartAfter);
+        recordAttemptStartAfter, journalWriters);
   }
 
   public EngineConfig withStepDefaults(StepConfig c) {
     return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention, c,
-        recordAttemptStartAfter);
+        recordAttemptStartAfter, journalWriters);
   }
 
   public EngineConfig withRecordAttemptStartAfter(Duration d) {
     return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention,
-        stepDefaults, d);
+        stepDefaults, d, journalWriters);
+  }
+
+  public EngineConfig withJournalWriters(int n) {
+    return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention,
+        stepDefaults, recordAttemptStartAfter, n);
   }
 }

@@ -4,13 +4,30 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import java.util.function.Function;
+import javax.sql.DataSource;
+import org.hibernate.cfg.AvailableSettings;
 
 /** A {@link Transactor} with resource-local transactions, for use outside a container. */
 public final class LocalTransactor implements Transactor {
   private final EntityManagerFactory emf;
+  private final DataSource dataSource;
 
+  /** On a factory built by {@code LocalPersistence} (its DataSource is taken from it). */
   public LocalTransactor(EntityManagerFactory emf) {
+    this(emf, (DataSource) emf.getProperties().get(AvailableSettings.DATASOURCE));
+  }
+
+  public LocalTransactor(EntityManagerFactory emf, DataSource dataSource) {
+    if (dataSource == null) {
+      throw new IllegalArgumentException("no DataSource: pass the one the factory uses");
+    }
     this.emf = emf;
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public DataSource dataSource() {
+    return dataSource;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.steadfast.workflow.engine;
 
 import jakarta.persistence.EntityManager;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * Runs work in a new transaction of its own and commits it (JTA in the server, resource-local in
@@ -9,4 +10,10 @@ import java.util.function.Function;
  */
 public interface Transactor {
   <T> T inTransaction(Function<EntityManager, T> work);
+
+  /**
+   * The database the transactions run on, for the journal's group-committed writes in plain
+   * JDBC. Connections taken from it outside a transaction commit on their own (no JTA).
+   */
+  DataSource dataSource();
 }

@@ -13,13 +13,16 @@ import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.WorkflowStep;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.JournalWriter.Stmt;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.StepState;
+import dev.steadfast.workflow.store.WorkflowStore;
 import jakarta.persistence.EntityManager;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,17 +310,7 @@ final class Turn implements WorkflowStep {
           running.config(), json, Json.typeName(value), null, null, attempt, failures,
           running.startedAt(), end, null, null, null);
       AttemptRecord a = new AttemptRecord(attempt, start, end, true, null, null);
-      write(em -> {
-        if (lostAttempt) {
-          engine.store().markLostAttempts(em, uid(), gen(), key, start);
-        }
-        if (insert) {
-          engine.store().insertStepWithAttempt(em, uid(), gen(), done, a);
-        } else {
-          engine.store().updateStep(em, uid(), gen(), done);
-          engine.store().finishAttempt(em, uid(), gen(), key, a);
-        }
-      });
+      journal(endOfAttempt(key, attempt, start, lostAttempt, insert, startWritten, done, a));
       if (rec == null) {
         doSteps.incrementAndGet();
       }
@@ -339,18 +332,7 @@ final class Turn implements WorkflowStep {
         nonRetryable ? NON_RETRYABLE : null, errorName, message, attempt, failed,
         running.startedAt(), last ? end : null, due, null, null);
     AttemptRecord a = new AttemptRecord(attempt, start, end, false, errorName, message);
-    write(em -> {
-      if (lostAttempt) {
-        engine.store().markLostAttempts(em, uid(), gen(), key, start);
-      }
-      if (insert) {
-        engine.store().insertStep(em, uid(), gen(), after);
-        engine.store().insertAttempt(em, uid(), gen(), key, a);
-      } else {
-        engine.store().updateStep(em, uid(), gen(), after);
-        engine.store().finishAttempt(em, uid(), gen(), key, a);
-      }
-    });
+    journal(endOfAttempt(key, attempt, start, lostAttempt, insert, startWritten, after, a));
     if (rec == null) {
       doSteps.incrementAndGet();
     }
@@ -365,6 +347,27 @@ final class Turn implements WorkflowStep {
       throw (NonRetryableError) error;
     }
     throw new StepFailedException(stepName, errorName, message, error);
+  }
+
+  /**
+   * The statements that record the end of an attempt: the step row (new, or updated when it was
+   * recorded before) and the attempt row (new, or finished when its start was recorded).
+   */
+  private List<Stmt> endOfAttempt(String key, int attempt, long start, boolean lostAttempt,
+      boolean insert, boolean startWritten, StepRecord step, AttemptRecord a) {
+    List<Stmt> stmts = new ArrayList<>(3);
+    if (lostAttempt) {
+      stmts.add(WorkflowStore.markLostAttemptsStmt(uid(), gen(), key, attempt, start));
+    }
+    if (insert) {
+      stmts.addAll(Arrays.asList(WorkflowStore.insertStepWithAttemptStmts(
+          engine.journal().dialect(), uid(), gen(), step, a)));
+    } else {
+      stmts.add(WorkflowStore.updateStepStmt(uid(), gen(), step));
+      stmts.add(startWritten ? WorkflowStore.finishAttemptStmt(uid(), gen(), key, a)
+          : WorkflowStore.insertAttemptStmt(uid(), gen(), key, a));
+    }
+    return stmts;
   }
 
   /** The error a failed step throws on replay: the same kind, name and message as the first time. */
@@ -432,7 +435,7 @@ final class Turn implements WorkflowStep {
       }
       StepRecord r = new StepRecord(key, nextSeq.getAndIncrement(), "sleep", name, count,
           StepState.SLEEPING, null, null, null, null, null, 0, 0, now, null, due, null, null);
-      write(em -> engine.store().insertStep(em, uid(), gen(), r));
+      journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(uid(), gen(), r))));
       journal.put(key, r);
       engine.emit(EngineEvent.Type.SLEEP_START, def.name(), instance.instanceId(), stepName, 0, null, null);
       rec = r;
@@ -450,7 +453,7 @@ final class Turn implements WorkflowStep {
     StepRecord slept = new StepRecord(key, rec.seq(), "sleep", name, count, StepState.SLEPT, null,
         null, null, null, null, 0, 0, rec.startedAt(), Math.max(now, rec.dueAt()), rec.dueAt(),
         null, null);
-    write(em -> engine.store().updateStep(em, uid(), gen(), slept));
+    journal(new ArrayList<>(List.of(WorkflowStore.updateStepStmt(uid(), gen(), slept))));
     journal.put(key, slept);
     engine.emit(EngineEvent.Type.SLEEP_COMPLETE, def.name(), instance.instanceId(), stepName, 0, null, null);
   }
@@ -625,6 +628,40 @@ final class Turn implements WorkflowStep {
     }
   }
 
+  /**
+   * Journal statements of this turn, group-committed with other turns' writes (the first write of
+   * a turn started by create also marks the instance running). Returns once they are durable. A
+   * failure, or an update that finds no row (the instance was restarted or deleted meanwhile),
+   * abandons the turn.
+   */
+  private void journal(List<Stmt> stmts) {
+    boolean mark = needsRunningMark;
+    if (mark) {
+      stmts.add(WorkflowStore.markRunningStmt(uid(), engine.now()));
+    }
+    int[] counts;
+    try {
+      counts = engine.journal().write(uid(), stmts.toArray(Stmt[]::new));
+    } catch (RuntimeException e) {
+      if (abandoned) {
+        throw new Signals.Abandon("instance was terminated or restarted");
+      }
+      LOG.log(Level.WARNING, "journal write for instance " + instance.instanceId()
+          + " failed; abandoning the turn (another server may have taken it over)", e);
+      throw new Signals.Abandon("journal write failed: " + e.getMessage());
+    }
+    for (int i = 0; i < stmts.size(); i++) {
+      String sql = stmts.get(i).sql();
+      if (counts[i] == 0 && sql.startsWith("UPDATE sf_step")) {
+        throw new Signals.Abandon("the journal of instance " + instance.instanceId()
+            + " changed under the turn (restarted or deleted)");
+      }
+    }
+    if (mark) {
+      needsRunningMark = false;
+    }
+  }
+
   /** One journal transaction; a conflict means another server took the instance over. */
   private void write(Consumer<EntityManager> work) {
     boolean mark = needsRunningMark;
@@ -670,29 +707,19 @@ final class Turn implements WorkflowStep {
       if (done || abandoned) {
         return;
       }
-      boolean mark = needsRunningMark;
+      List<Stmt> stmts = new ArrayList<>(4);
+      if (lostAttempt) {
+        stmts.add(WorkflowStore.markLostAttemptsStmt(uid(), gen(), running.key(),
+            running.attempts(), start));
+      }
+      stmts.add(newStep ? WorkflowStore.insertStepStmt(uid(), gen(), running)
+          : WorkflowStore.updateStepStmt(uid(), gen(), running));
+      stmts.add(WorkflowStore.insertAttemptStmt(uid(), gen(), running.key(),
+          new AttemptRecord(running.attempts(), start, null, null, null, null)));
       try {
-        engine.tx().inTransaction(em -> {
-          if (mark) {
-            engine.store().markRunning(em, uid(), engine.now());
-          }
-          if (lostAttempt) {
-            engine.store().markLostAttempts(em, uid(), gen(), running.key(), start);
-          }
-          if (newStep) {
-            engine.store().insertStep(em, uid(), gen(), running);
-          } else {
-            engine.store().updateStep(em, uid(), gen(), running);
-          }
-          engine.store().insertAttempt(em, uid(), gen(), running.key(),
-              new AttemptRecord(running.attempts(), start, null, null, null, null));
-          return null;
-        });
+        journal(stmts);
         written = true;
-        if (mark) {
-          needsRunningMark = false;
-        }
-      } catch (RuntimeException e) {
+      } catch (Signals.Abandon e) {
         LOG.log(Level.FINE, "could not record the start of an attempt", e);
       }
     }

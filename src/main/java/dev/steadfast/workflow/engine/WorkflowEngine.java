@@ -13,6 +13,7 @@ import dev.steadfast.workflow.engine.EngineEvent.Type;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceEntity;
 import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.JournalWriter;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.WorkflowRecord;
 import dev.steadfast.workflow.store.WorkflowStore;
@@ -53,6 +54,7 @@ public final class WorkflowEngine {
   private final Json json = new Json();
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final Dispatcher dispatcher;
+  private final JournalWriter journal;
   private volatile TestHooks hooks = TestHooks.NONE;
 
   public WorkflowEngine(
@@ -73,6 +75,7 @@ public final class WorkflowEngine {
     this.scheduler = scheduler;
     this.clock = clock;
     this.dispatcher = new Dispatcher(this);
+    this.journal = new JournalWriter(tx.dataSource(), config.journalWriters());
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -168,13 +171,9 @@ public final class WorkflowEngine {
       e.setLeaseUntil(now + config.lease().toMillis());
     }
     try {
-      tx.inTransaction(em -> {
-        if (!store.existingIds(em, def.name(), List.of(instanceId)).isEmpty()) {
-          throw alreadyExists(instanceId);
-        }
-        store.insertInstance(em, e);
-        return null;
-      });
+      // group-committed with the journal writes of running turns; a duplicate id fails the
+      // INSERT on the unique (workflow_name, instance_id) key, and only this write
+      journal.write(e.getUid(), WorkflowStore.insertInstanceStmt(e));
     } catch (RuntimeException ex) {
       if (own) {
         dispatcher.releaseSlot();
@@ -543,9 +542,9 @@ public final class WorkflowEngine {
       String errorName, String errorMessage, long now) {
     InstanceRecord r = turn.instance;
     Long ended = status.isFinished() ? now : null;
-    return tx.inTransaction(em -> store.release(em, r.uid(), config.serverId(), r.gen(),
-        r.signals(), checkSignals, status.wireName(), due, output, errorName, errorMessage, ended,
-        now));
+    return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+        WorkflowStore.releaseStmt(r.uid(), config.serverId(), r.gen(), r.signals(), checkSignals,
+            status.wireName(), due, output, errorName, errorMessage, ended, now)));
   }
 
   /**
@@ -681,6 +680,10 @@ public final class WorkflowEngine {
   /** Runs a dispatch poll now (tests, operators). */
   public void pollNow() {
     dispatcher.poll();
+  }
+
+  JournalWriter journal() {
+    return journal;
   }
 
   Transactor tx() {

@@ -471,6 +471,139 @@ public final class WorkflowStore {
     });
   }
 
+  // ---------------------------------------------------------------- group-committed writes
+
+  private static final String INSERT_STEP_VALUES = "(instance_uid, gen, step_key,"
+      + " seq, kind, name, occurrence, state, config, result, result_type, error_name,"
+      + " error_message, attempts, failures, started_at, ended_at, due_at, event_type, event_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_ATTEMPT_VALUES = "(instance_uid, gen,"
+      + " step_key, attempt, started_at, ended_at, success, error_name, error_message)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** PostgreSQL: a step's row and its attempt's row in one statement (one round trip). */
+  private static final String INSERT_STEP_WITH_ATTEMPT_PG = "WITH s AS (INSERT INTO sf_step "
+      + INSERT_STEP_VALUES + ") INSERT INTO sf_attempt " + INSERT_ATTEMPT_VALUES;
+
+  private static Object[] stepParams(String uid, int gen, StepRecord s) {
+    return new Object[] {uid, gen, s.key(), s.seq(), s.kind(), s.name(), s.occurrence(),
+        s.state(), JournalWriter.nullOf(s.config()), JournalWriter.nullOf(s.result()),
+        JournalWriter.nullOf(s.resultType()), JournalWriter.nullOf(s.errorName()),
+        JournalWriter.nullOf(s.errorMessage()), s.attempts(), s.failures(), s.startedAt(),
+        JournalWriter.nullOf(s.endedAt()), JournalWriter.nullOf(s.dueAt()),
+        JournalWriter.nullOf(s.eventType()), JournalWriter.nullOf(s.eventAt())};
+  }
+
+  private static Object[] attemptParams(String uid, int gen, String stepKey, AttemptRecord a) {
+    return new Object[] {uid, gen, stepKey, a.attempt(), a.startedAt(),
+        JournalWriter.nullOf(a.endedAt()), JournalWriter.nullOf(a.success()),
+        JournalWriter.nullOf(a.errorName()), JournalWriter.nullOf(a.errorMessage())};
+  }
+
+  /** A new step row. */
+  public static JournalWriter.Stmt insertStepStmt(String uid, int gen, StepRecord s) {
+    return new JournalWriter.Stmt("INSERT INTO sf_step " + INSERT_STEP_VALUES,
+        stepParams(uid, gen, s));
+  }
+
+  /** A new attempt row. */
+  public static JournalWriter.Stmt insertAttemptStmt(String uid, int gen, String stepKey,
+      AttemptRecord a) {
+    return new JournalWriter.Stmt("INSERT INTO sf_attempt " + INSERT_ATTEMPT_VALUES,
+        attemptParams(uid, gen, stepKey, a));
+  }
+
+  /** A new step row with its one attempt: one statement on PostgreSQL, two elsewhere. */
+  public static JournalWriter.Stmt[] insertStepWithAttemptStmts(JournalWriter.Dialect dialect,
+      String uid, int gen, StepRecord s, AttemptRecord a) {
+    if (dialect == JournalWriter.Dialect.POSTGRESQL) {
+      Object[] sp = stepParams(uid, gen, s);
+      Object[] ap = attemptParams(uid, gen, s.key(), a);
+      Object[] all = java.util.Arrays.copyOf(sp, sp.length + ap.length);
+      System.arraycopy(ap, 0, all, sp.length, ap.length);
+      return new JournalWriter.Stmt[] {new JournalWriter.Stmt(INSERT_STEP_WITH_ATTEMPT_PG, all)};
+    }
+    return new JournalWriter.Stmt[] {insertStepStmt(uid, gen, s),
+        insertAttemptStmt(uid, gen, s.key(), a)};
+  }
+
+  /** Overwrites an existing step row (its count is 0 if the row is missing). */
+  public static JournalWriter.Stmt updateStepStmt(String uid, int gen, StepRecord s) {
+    return new JournalWriter.Stmt("UPDATE sf_step SET seq = ?, kind = ?, name = ?,"
+        + " occurrence = ?, state = ?, config = ?, result = ?, result_type = ?, error_name = ?,"
+        + " error_message = ?, attempts = ?, failures = ?, started_at = ?, ended_at = ?,"
+        + " due_at = ?, event_type = ?, event_at = ?"
+        + " WHERE instance_uid = ? AND gen = ? AND step_key = ?",
+        s.seq(), s.kind(), s.name(), s.occurrence(), s.state(), JournalWriter.nullOf(s.config()),
+        JournalWriter.nullOf(s.result()), JournalWriter.nullOf(s.resultType()),
+        JournalWriter.nullOf(s.errorName()), JournalWriter.nullOf(s.errorMessage()),
+        s.attempts(), s.failures(), s.startedAt(), JournalWriter.nullOf(s.endedAt()),
+        JournalWriter.nullOf(s.dueAt()), JournalWriter.nullOf(s.eventType()),
+        JournalWriter.nullOf(s.eventAt()), uid, gen, s.key());
+  }
+
+  /** The end of an attempt whose start row exists. */
+  public static JournalWriter.Stmt finishAttemptStmt(String uid, int gen, String stepKey,
+      AttemptRecord a) {
+    return new JournalWriter.Stmt("UPDATE sf_attempt SET ended_at = ?, success = ?,"
+        + " error_name = ?, error_message = ? WHERE instance_uid = ? AND gen = ? AND step_key = ?"
+        + " AND attempt = ?",
+        JournalWriter.nullOf(a.endedAt()), JournalWriter.nullOf(a.success()),
+        JournalWriter.nullOf(a.errorName()), JournalWriter.nullOf(a.errorMessage()), uid, gen,
+        stepKey, a.attempt());
+  }
+
+  /**
+   * Marks the attempts of a step that never ended (their server died) as lost, except attempt
+   * {@code current}, whose row the same write finishes.
+   */
+  public static JournalWriter.Stmt markLostAttemptsStmt(String uid, int gen, String stepKey,
+      int current, long now) {
+    return new JournalWriter.Stmt("UPDATE sf_attempt SET ended_at = ?, success = FALSE,"
+        + " error_name = 'AttemptLost', error_message = 'the server running this attempt"
+        + " stopped before it ended' WHERE instance_uid = ? AND gen = ? AND step_key = ?"
+        + " AND ended_at IS NULL AND attempt <> ?", now, uid, gen, stepKey, current);
+  }
+
+  /** Marks a queued instance running (first journal write of a turn started by create). */
+  public static JournalWriter.Stmt markRunningStmt(String uid, long now) {
+    return new JournalWriter.Stmt("UPDATE sf_instance SET status = 'running',"
+        + " started_at = COALESCE(started_at, ?), modified_at = ? WHERE uid = ?"
+        + " AND status = 'queued'", now, now, uid);
+  }
+
+  /** A new instance row. */
+  public static JournalWriter.Stmt insertInstanceStmt(InstanceEntity e) {
+    return new JournalWriter.Stmt("INSERT INTO sf_instance (uid, workflow_name, instance_id,"
+        + " status, params, trigger_source, version_id, created_at, modified_at, due_at, owner,"
+        + " lease_until, gen, signals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
+        JournalWriter.nullOf(e.getParams()), e.getTriggerSource(), e.getVersionId(),
+        e.getCreatedAt(), e.getModifiedAt(), JournalWriter.nullOf(e.getDueAt()),
+        JournalWriter.nullOf(e.getOwner()), JournalWriter.nullOf(e.getLeaseUntil()), e.getGen(),
+        e.getSignals());
+  }
+
+  /**
+   * Ends a turn: writes the outcome and gives up the claim, unless the row changed since the turn
+   * began (another owner, a new generation, or a signal). Its count is 1 if it was written.
+   */
+  public static JournalWriter.Stmt releaseStmt(String uid, String owner, int gen,
+      long seenSignals, boolean checkSignals, String status, Long dueAt, String output,
+      String errorName, String errorMessage, Long endedAt, long now) {
+    String sql = "UPDATE sf_instance SET status = ?, due_at = ?, output = ?, error_name = ?,"
+        + " error_message = ?, ended_at = ?, modified_at = ?, owner = NULL, lease_until = NULL,"
+        + " control = NULL, started_at = COALESCE(started_at, ?)"
+        + " WHERE uid = ? AND owner = ? AND gen = ?" + (checkSignals ? " AND signals = ?" : "");
+    List<Object> p = new ArrayList<>(List.of(status, JournalWriter.nullOf(dueAt),
+        JournalWriter.nullOf(output), JournalWriter.nullOf(errorName),
+        JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(endedAt), now, now, uid, owner,
+        gen));
+    if (checkSignals) {
+      p.add(seenSignals);
+    }
+    return new JournalWriter.Stmt(sql, p.toArray());
+  }
+
   private static void setLong(java.sql.PreparedStatement p, int i, Long v)
       throws java.sql.SQLException {
     if (v == null) {
