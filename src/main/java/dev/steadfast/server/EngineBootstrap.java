@@ -52,12 +52,27 @@ import org.eclipse.microprofile.config.Config;
     password = "${MPCONFIG=steadfast.db.password}",
     minPoolSize = 2,
     maxPoolSize = 64)
+// the journal's group commits: connections that never join a caller's JTA transaction (a
+// workflow created inside a user's transaction is committed on its own, like with REQUIRES_NEW,
+// and the batch it joins carries other turns' writes)
+@DataSourceDefinition(
+    name = EngineBootstrap.JOURNAL_DATASOURCE,
+    className = "dev.steadfast.server.SteadfastDataSource",
+    url = "${MPCONFIG=steadfast.db.url}",
+    user = "${MPCONFIG=steadfast.db.user}",
+    password = "${MPCONFIG=steadfast.db.password}",
+    transactional = false,
+    minPoolSize = 2,
+    maxPoolSize = 16)
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EngineBootstrap {
   private static final Logger LOG = Logger.getLogger(EngineBootstrap.class.getName());
+
+  /** The non-transactional datasource of the journal's group commits. */
+  public static final String JOURNAL_DATASOURCE = "java:app/jdbc/steadfast-journal";
 
   @Resource(lookup = "java:app/jdbc/steadfast")
   DataSource dataSource;

@@ -9,13 +9,16 @@ import jakarta.transaction.Transactional;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
-/** The engine's transactions in the server: a new JTA transaction per call. */
+/**
+ * The engine's transactions in the server: a new JTA transaction per call; the journal's group
+ * commits use a non-transactional datasource on the same database.
+ */
 @ApplicationScoped
 public class JtaTransactor implements Transactor {
   @PersistenceContext(unitName = "steadfast")
   EntityManager em;
 
-  @Resource(lookup = "java:app/jdbc/steadfast")
+  @Resource(lookup = EngineBootstrap.JOURNAL_DATASOURCE)
   DataSource dataSource;
 
   @Override

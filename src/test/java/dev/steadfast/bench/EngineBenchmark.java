@@ -15,7 +15,12 @@ import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
 import dev.steadfast.workflow.engine.WorkflowDefinition;
 import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.engine.WorkflowRegistry;
+import dev.steadfast.workflow.store.AttemptRecord;
+import dev.steadfast.workflow.store.JournalWriter;
 import dev.steadfast.workflow.store.LocalPersistence;
+import dev.steadfast.workflow.store.StepRecord;
+import dev.steadfast.workflow.store.StepState;
+import dev.steadfast.workflow.store.WorkflowStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.persistence.EntityManagerFactory;
 import java.io.IOException;
@@ -135,6 +140,7 @@ public final class EngineBenchmark {
   private int creators = 8;
   private List<String> only = List.of();
   private boolean profile;
+  private boolean asyncCommit;
   private Path out = Paths.get("target", "bench-results.txt");
 
   public static void main(String[] args) throws Exception {
@@ -151,6 +157,7 @@ public final class EngineBenchmark {
         case "--sleepers" -> b.sleepers = Integer.parseInt(args[++i]);
         case "--creators" -> b.creators = Integer.parseInt(args[++i]);
         case "--profile" -> b.profile = true;
+        case "--async-commit" -> b.asyncCommit = true;
         case "--only" -> b.only = List.of(args[++i].split(","));
         case "--out" -> b.out = Paths.get(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -227,6 +234,8 @@ public final class EngineBenchmark {
   }
 
   static final Map<String, String> TARGETS = Map.ofEntries(
+      Map.entry("0. floor: one step's journal write alone, median",
+          "the database's own cost: 1 round trip + 1 commit"),
       Map.entry("1. ms per no-op step (100-step wf, median)",
           "<= 0.25 ms on PG (DBOS 0.50)"),
       Map.entry("2. 3-step workflows/s (1,000 concurrent)", ">= 1,400 (DBOS 671)"),
@@ -372,10 +381,19 @@ public final class EngineBenchmark {
       hc.setUsername("postgres");
       // as the server's SteadfastDataSource: JDBC batches of INSERTs go as multi-row INSERTs
       hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+      if (o.asyncCommit) {
+        // the opt-in of docs/benchmarks.md: commits return before their WAL is flushed
+        hc.addDataSourceProperty("options", "-c synchronous_commit=off");
+      }
       hc.setMaximumPoolSize(o.pool);
       hc.setMinimumIdle(o.pool);
       hc.setPoolName("bench-pg");
       HikariDataSource pool = new HikariDataSource(hc);
+      try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+        rs.next();
+        settings.append("; the engine's connections: synchronous_commit=").append(rs.getString(1));
+      }
       Bench b = new Bench(o, pool, true, "embedded PostgreSQL in " + dir + ": " + settings);
       b.closeables.add(pg);
       b.closeables.add(pool);
@@ -445,6 +463,7 @@ public final class EngineBenchmark {
       r.put("load average (1 min) at start", loadAverage());
       warmUp();
       if (on("perstep")) {
+        floor(r);
         perStep(r);
       }
       if (on("commits")) {
@@ -514,6 +533,29 @@ public final class EngineBenchmark {
     }
 
     /** 1. Sequential 100-step instances, one at a time. */
+    /**
+     * 0. The floor under the per-step figure: the journal write of one step (the engine's own
+     * statements, one durable commit) issued back to back with no engine around it.
+     */
+    private void floor(Map<String, String> r) {
+      JournalWriter w = new JournalWriter(ds, 1);
+      String uid = java.util.UUID.randomUUID().toString();
+      int n = 2000;
+      double[] ms = new double[n];
+      for (int i = 0; i < n; i++) {
+        StepRecord s = new StepRecord("do:noop-" + i, i, "do", "noop", i, StepState.SUCCEEDED,
+            null, "null", null, null, null, 1, 0, 1L, 1L, null, null, null);
+        long t0 = System.nanoTime();
+        w.write(uid, WorkflowStore.insertStepWithAttemptStmts(w.dialect(), uid, 1, s,
+            new AttemptRecord(1, 1L, 1L, true, null, null)));
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+      double[] steady = Arrays.copyOfRange(ms, n / 4, n);
+      Arrays.sort(steady);
+      r.put("0. floor: one step's journal write alone, median",
+          f3(steady[steady.length / 2]) + " (p10 " + f3(steady[steady.length / 10]) + ")");
+    }
+
     private void perStep(Map<String, String> r) throws Exception {
       int runs = 7;
       double[] total = new double[runs];

@@ -70,8 +70,8 @@ public final class JournalWriter {
   private static final int MAX_BATCH = 512;
 
   private final DataSource dataSource;
-  private final Semaphore permits;
-  private final ConcurrentLinkedQueue<Write<?>> queue = new ConcurrentLinkedQueue<>();
+  final Semaphore permits; // package-private for tests
+  final ConcurrentLinkedQueue<Write<?>> queue = new ConcurrentLinkedQueue<>();
   private volatile Dialect dialect;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();

@@ -39,7 +39,12 @@ public final class Databases {
           Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE " + name);
       }
-      return postgres.getDatabase("postgres", name);
+      DataSource ds = postgres.getDatabase("postgres", name);
+      if (ds instanceof org.postgresql.ds.common.BaseDataSource pg) {
+        // as the server's SteadfastDataSource does
+        pg.setReWriteBatchedInserts(true);
+      }
+      return ds;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (java.sql.SQLException e) {

@@ -1,0 +1,147 @@
+package dev.steadfast.workflow.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadfast.workflow.engine.Databases;
+import dev.steadfast.workflow.store.JournalWriter.Stmt;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The journal's group commit on H2 and on a real PostgreSQL. */
+class JournalWriterTest {
+  static Stream<Arguments> databases() {
+    return Stream.of(Arguments.of("h2"), Arguments.of("postgres"));
+  }
+
+  private static DataSource database(String which) throws SQLException {
+    DataSource ds = which.equals("h2") ? Databases.h2() : Databases.postgres();
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE jw (k VARCHAR(40) PRIMARY KEY, v INT NOT NULL)");
+    }
+    return ds;
+  }
+
+  private static Stmt insert(String k, int v) {
+    return new Stmt("INSERT INTO jw (k, v) VALUES (?, ?)", k, v);
+  }
+
+  private static int count(DataSource ds, String where) throws SQLException {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM jw WHERE " + where)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void concurrentWritesAreAllCommittedInSharedBatches(String db) throws Exception {
+    DataSource ds = database(db);
+    JournalWriter w = new JournalWriter(ds, 2);
+    int threads = 16;
+    int each = 150;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      futures.add(pool.submit(() -> {
+        for (int i = 0; i < each; i++) {
+          // two statements per write: a new row, and an update of the row committed before
+          int[] counts = w.write("t" + thread, insert("k-" + thread + "-" + i, i),
+              new Stmt("UPDATE jw SET v = v + 1000 WHERE k = ?", "k-" + thread + "-" + (i - 1)));
+          assertEquals(i == 0 ? 0 : 1, counts[1], "update count of write " + i);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get(2, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    assertEquals(threads * each, count(ds, "1 = 1"));
+    // every row but the last of each thread was updated once, after it was committed
+    assertEquals(threads * (each - 1), count(ds, "v >= 1000"));
+    long[] c = w.counters();
+    assertEquals(threads * each, c[1], "writes committed");
+    assertTrue(c[0] < c[1], "writes shared commits: " + c[0] + " batches for " + c[1] + " writes");
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aFailingWriteFailsOnlyItsOwnCaller(String db) throws Exception {
+    DataSource ds = database(db);
+    JournalWriter w = new JournalWriter(ds, 1);
+    w.write("x", insert("taken", 1));
+    // hold the only permit so that the next writes queue up and go as one batch
+    w.permits.acquire();
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    List<Future<int[]>> good = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String k = "good-" + i;
+      good.add(pool.submit(() -> w.write(k, insert(k, 2))));
+    }
+    Future<int[]> bad = pool.submit(() -> w.write("bad", insert("taken", 3)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (w.queue.size() < 5 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(5, w.queue.size(), "all five writes are queued");
+    w.permits.release();
+    for (Future<int[]> f : good) {
+      assertArrayEquals(new int[] {1}, f.get(1, TimeUnit.MINUTES));
+    }
+    Exception e = assertThrows(Exception.class, () -> bad.get(1, TimeUnit.MINUTES));
+    Throwable cause = e.getCause();
+    assertInstanceOf(JournalWriter.JournalException.class, cause);
+    SQLException sql = (SQLException) Stream.iterate(cause, t -> t != null, Throwable::getCause)
+        .filter(SQLException.class::isInstance).findFirst().orElseThrow();
+    assertTrue(sql.getSQLState().startsWith("23"), "a key violation: " + sql.getSQLState());
+    pool.shutdown();
+    assertEquals(4, count(ds, "k LIKE 'good-%'"));
+    assertEquals(1, count(ds, "k = 'taken' AND v = 1"), "the existing row is untouched");
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void nullsAreTypedAndUpdateCountsComeBack(String db) throws Exception {
+    DataSource ds = database(db);
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE jw2 (k VARCHAR(40) PRIMARY KEY, n BIGINT, t VARCHAR(10), b BOOLEAN)");
+    }
+    JournalWriter w = new JournalWriter(ds, 2);
+    w.write("a", new Stmt("INSERT INTO jw2 (k, n, t, b) VALUES (?, ?, ?, ?)", "a",
+        JournalWriter.nullOf((Long) null), JournalWriter.nullOf((String) null),
+        JournalWriter.nullOf((Boolean) null)));
+    assertArrayEquals(new int[] {1, 0},
+        w.write("a", new Stmt("UPDATE jw2 SET n = ? WHERE k = ?", 5L, "a"),
+            new Stmt("UPDATE jw2 SET n = ? WHERE k = ?", 6L, "nobody")));
+    IllegalArgumentException untyped = assertThrows(IllegalArgumentException.class,
+        () -> w.write("a", new Stmt("UPDATE jw2 SET t = ? WHERE k = ?", null, "a")));
+    assertTrue(untyped.getMessage().contains("parameter 1 is null"), untyped.getMessage());
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT n, t, b FROM jw2 WHERE k = 'a'")) {
+      rs.next();
+      assertEquals(5L, rs.getLong(1));
+      assertNull(rs.getString(2));
+      assertNull(rs.getObject(3));
+    }
+  }
+}
