@@ -3,9 +3,12 @@ package dev.steadfast.workflow.engine;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.engine.EngineEvent.Type;
-import dev.steadfast.workflow.store.InstanceEntity;
 import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.JournalWriter.Stmt;
 import dev.steadfast.workflow.store.StepRecord;
+import dev.steadfast.workflow.store.WorkflowStore;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,9 +35,6 @@ final class Dispatcher {
   private final Map<String, Turn> active = new ConcurrentHashMap<>();
   /** Instances a worker is claiming now (not yet in {@link #active}). */
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
-  /** Bounds the claims running at once: enough to overlap commits, few enough not to thrash. */
-  private final Semaphore claimers = new Semaphore(MAX_PARALLEL_CLAIMS);
-  private static final int MAX_PARALLEL_CLAIMS = 4;
   private final AtomicBoolean pollQueued = new AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicInteger polling =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -127,7 +127,11 @@ final class Dispatcher {
       backlog = true;
       return;
     }
-    claimAndRun(uid);
+    if (!claiming.add(uid)) {
+      slots.release();
+      return;
+    }
+    claimAndRun(List.of(uid));
   }
 
   /** The wake-up: runs what is due, then arms the timer at the next due time. */
@@ -152,6 +156,7 @@ final class Dispatcher {
       if (free > 0) {
         List<String> due =
             engine.tx().inTransaction(em -> engine.store().due(em, now, free + active.size()));
+        List<String> mine = new ArrayList<>();
         for (String uid : due) {
           if (active.containsKey(uid) || claiming.contains(uid)) {
             continue;
@@ -160,7 +165,14 @@ final class Dispatcher {
             backlog = true;
             break;
           }
-          claimOnWorker(uid);
+          if (!claiming.add(uid)) {
+            slots.release();
+            continue;
+          }
+          mine.add(uid);
+        }
+        if (!mine.isEmpty()) {
+          claimAndRun(mine);
         }
         if (due.size() >= free + active.size()) {
           backlog = true;
@@ -192,109 +204,80 @@ final class Dispatcher {
     }
   }
 
-  /** Called with a slot held; gives it back if the instance cannot be claimed. */
-  private void claimAndRun(String uid) {
-    Turn turn = claim(uid);
-    if (turn != null) {
+  /**
+   * Claims instances (a slot held and a {@link #claiming} mark for each) in one transaction, and
+   * runs the turns of those claimed; the slots of the others are given back.
+   */
+  private void claimAndRun(List<String> uids) {
+    List<Turn> turns;
+    try {
+      turns = claim(uids);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not claim workflow instances " + uids, e);
+      turns = List.of();
+    }
+    engine.flushEvents();
+    Set<String> started = new java.util.HashSet<>();
+    for (Turn turn : turns) {
+      started.add(turn.uid());
       submit(turn);
+    }
+    for (String uid : uids) {
+      claiming.remove(uid);
+      if (!started.contains(uid)) {
+        slots.release();
+      }
     }
   }
 
   /**
-   * Claims and runs an instance on a worker thread, so that the claims of many due instances
-   * (a burst of wake-ups, a backlog of queued instances) go on in parallel rather than one after
-   * another on the scheduler thread. Called with a slot held.
+   * Claims the due ones among {@code uids}: one transaction for all of them (a batch of
+   * conditional UPDATEs, a SELECT of the rows, a SELECT of their journals). Instances with
+   * nothing to run are settled (a pending pause, a stale due time) and let go.
    */
-  private void claimOnWorker(String uid) {
-    if (!claiming.add(uid)) {
-      slots.release();
-      return;
-    }
-    try {
-      engine.turnExecutor().execute(() -> {
-        Turn turn = null;
-        claimers.acquireUninterruptibly();
-        try {
-          turn = claim(uid);
-          if (turn != null) {
-            active.put(uid, turn);
-          }
-        } finally {
-          claimers.release();
-          claiming.remove(uid);
-        }
-        if (turn != null) {
-          runTurn(turn);
-        }
-      });
-    } catch (RuntimeException e) {
-      claiming.remove(uid);
-      slots.release();
-      LOG.log(Level.WARNING, "worker executor refused a claim; it will be retried", e);
-    }
-  }
-
-  /** Claims an instance (slot held): its turn, or null with the slot given back. */
-  private Turn claim(String uid) {
-    Turn turn;
-    try {
-      turn = engine.tx().inTransaction(em -> {
-        long now = engine.now();
-        InstanceEntity e = engine.store().claim(em, uid, engine.serverId(),
-            now + engine.config().lease().toMillis(), now);
-        if (e == null) {
-          return null;
-        }
-        Status status = Status.fromWireName(e.getStatus());
-        if ("pause".equals(e.getControl()) || status == Status.PAUSED || status.isFinished()) {
+  private List<Turn> claim(List<String> uids) {
+    return engine.tx().inTransaction(em -> {
+      long now = engine.now();
+      List<InstanceRecord> rows = engine.store().claimMany(em, uids, engine.serverId(),
+          now + engine.config().lease().toMillis(), now);
+      List<Stmt> updates = new ArrayList<>();
+      List<InstanceRecord> runnable = new ArrayList<>();
+      Map<String, Integer> gens = new HashMap<>();
+      for (InstanceRecord r : rows) {
+        Status status = Status.fromWireName(r.status());
+        boolean pause = "pause".equals(r.control());
+        if (pause || status == Status.PAUSED || status.isFinished()) {
           // nothing to run: settle a pending pause, or drop a stale due time
-          if ("pause".equals(e.getControl())) {
-            e.setStatus(Status.PAUSED.wireName());
-          }
-          e.setControl(null);
-          e.setDueAt(null);
-          e.setOwner(null);
-          e.setLeaseUntil(null);
-          e.setModifiedAt(now);
-          return null;
+          updates.add(WorkflowStore.settleClaimStmt(r.uid(),
+              pause ? Status.PAUSED.wireName() : r.status(), now));
+          continue;
         }
-        WorkflowDefinition def = engine.registry().find(e.getWorkflowName());
-        if (def == null) {
+        if (engine.registry().find(r.workflowName()) == null) {
           // not deployed on this server: leave it for one that has it, look again later
-          e.setOwner(null);
-          e.setLeaseUntil(null);
-          e.setDueAt(now + engine.config().pollInterval().toMillis() * 5);
-          return null;
+          updates.add(WorkflowStore.passClaimStmt(r.uid(),
+              now + engine.config().pollInterval().toMillis() * 5));
+          continue;
         }
         if (status == Status.QUEUED) {
-          engine.emitLater(Type.WORKFLOW_START, e.getWorkflowName(), e.getInstanceId());
+          engine.emitLater(Type.WORKFLOW_START, r.workflowName(), r.instanceId());
         }
-        e.setStatus(Status.RUNNING.wireName());
-        if (e.getStartedAt() == null) {
-          e.setStartedAt(now);
-        }
-        e.setModifiedAt(now);
-        InstanceRecord record = recordOf(e);
-        List<StepRecord> steps = engine.store().steps(em, uid, e.getGen());
-        return new Turn(engine, def, record, steps, false);
-      });
-    } catch (RuntimeException e) {
-      slots.release();
-      LOG.log(Level.WARNING, "could not claim workflow instance " + uid, e);
-      return null;
-    }
-    engine.flushEvents();
-    if (turn == null) {
-      slots.release();
-    }
-    return turn;
-  }
-
-  private static InstanceRecord recordOf(InstanceEntity e) {
-    return new InstanceRecord(e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
-        e.getParams(), e.getOutput(), e.getErrorName(), e.getErrorMessage(), e.getTriggerSource(),
-        e.getVersionId(), e.getCreatedAt(), e.getModifiedAt(), e.getStartedAt(), e.getEndedAt(),
-        e.getDueAt(), e.getOwner(), e.getLeaseUntil(), e.getGen(), e.getSignals(), e.getControl());
+        updates.add(WorkflowStore.startTurnStmt(r.uid(), now));
+        runnable.add(new InstanceRecord(r.uid(), r.workflowName(), r.instanceId(),
+            Status.RUNNING.wireName(), r.params(), r.output(), r.errorName(), r.errorMessage(),
+            r.triggerSource(), r.versionId(), r.createdAt(), now,
+            r.startedAt() == null ? now : r.startedAt(), r.endedAt(), r.dueAt(), r.owner(),
+            r.leaseUntil(), r.gen(), r.signals(), r.control()));
+        gens.put(r.uid(), r.gen());
+      }
+      engine.store().execute(em, updates);
+      Map<String, List<StepRecord>> journals = engine.store().journals(em, gens);
+      List<Turn> turns = new ArrayList<>();
+      for (InstanceRecord r : runnable) {
+        turns.add(new Turn(engine, engine.registry().find(r.workflowName()), r,
+            journals.getOrDefault(r.uid(), List.of()), false));
+      }
+      return turns;
+    });
   }
 
   /** Runs a turn on a worker; the slot is held and is given back when the turn ends. */

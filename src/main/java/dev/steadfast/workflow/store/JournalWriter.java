@@ -271,6 +271,17 @@ public final class JournalWriter {
     }
   }
 
+  /**
+   * Runs statements on a connection the caller manages (its transaction), grouped by SQL as in a
+   * batch; returns their update counts.
+   */
+  static int[] execute(Connection c, List<Stmt> stmts) throws SQLException {
+    if (stmts.isEmpty()) {
+      return new int[0];
+    }
+    return statements(c, List.of(new Write<>("", x -> x, stmts.toArray(Stmt[]::new))))[0];
+  }
+
   /** Runs the statements of the writes grouped by SQL; returns the counts per write. */
   private static int[][] statements(Connection c, List<Write<?>> batch) throws SQLException {
     int[][] counts = new int[batch.size()][];

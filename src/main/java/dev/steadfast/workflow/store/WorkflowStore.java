@@ -283,6 +283,129 @@ public final class WorkflowStore {
     return e;
   }
 
+  private static final String INSTANCE_COLUMNS = "uid, workflow_name, instance_id, status,"
+      + " params, output, error_name, error_message, trigger_source, version_id, created_at,"
+      + " modified_at, started_at, ended_at, due_at, owner, lease_until, gen, signals, control";
+  private static final String STEP_COLUMNS = "instance_uid, gen, step_key, seq, kind, name,"
+      + " occurrence, state, config, result, result_type, error_name, error_message, attempts,"
+      + " failures, started_at, ended_at, due_at, event_type, event_at";
+
+  /**
+   * Claims the instances among {@code uids} that are due and unheld, for {@code owner} until
+   * {@code leaseUntil}, in the caller's transaction: one JDBC batch of conditional UPDATEs and
+   * one SELECT, whatever the number. Returns the claimed rows as they are now.
+   */
+  public List<InstanceRecord> claimMany(EntityManager em, List<String> uids, String owner,
+      long leaseUntil, long now) {
+    if (uids.isEmpty()) {
+      return List.of();
+    }
+    return em.unwrap(Session.class).doReturningWork(c -> {
+      List<JournalWriter.Stmt> claims = new ArrayList<>();
+      for (String uid : uids) {
+        claims.add(new JournalWriter.Stmt("UPDATE sf_instance SET owner = ?, lease_until = ?"
+            + " WHERE uid = ? AND due_at <= ? AND (owner IS NULL OR lease_until < ?)",
+            owner, leaseUntil, uid, now, now));
+      }
+      int[] counts = JournalWriter.execute(c, claims);
+      List<String> claimed = new ArrayList<>();
+      for (int i = 0; i < uids.size(); i++) {
+        if (counts[i] > 0) {
+          claimed.add(uids.get(i));
+        }
+      }
+      if (claimed.isEmpty()) {
+        return List.<InstanceRecord>of();
+      }
+      List<InstanceRecord> out = new ArrayList<>();
+      try (java.sql.PreparedStatement p = c.prepareStatement("SELECT " + INSTANCE_COLUMNS
+          + " FROM sf_instance WHERE uid IN (" + placeholders(claimed.size()) + ")")) {
+        for (int i = 0; i < claimed.size(); i++) {
+          p.setString(i + 1, claimed.get(i));
+        }
+        try (java.sql.ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(new InstanceRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                rs.getString(8), rs.getString(9), rs.getString(10), rs.getLong(11),
+                rs.getLong(12), longOrNull(rs, 13), longOrNull(rs, 14), longOrNull(rs, 15),
+                rs.getString(16), longOrNull(rs, 17), rs.getInt(18), rs.getLong(19),
+                rs.getString(20)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The journals (step rows of the current generation, in order) of several instances. */
+  public Map<String, List<StepRecord>> journals(EntityManager em, Map<String, Integer> genByUid) {
+    Map<String, List<StepRecord>> out = new HashMap<>();
+    if (genByUid.isEmpty()) {
+      return out;
+    }
+    List<String> uids = new ArrayList<>(genByUid.keySet());
+    em.unwrap(Session.class).doWork(c -> {
+      try (java.sql.PreparedStatement p = c.prepareStatement("SELECT " + STEP_COLUMNS
+          + " FROM sf_step WHERE instance_uid IN (" + placeholders(uids.size()) + ")"
+          + " ORDER BY instance_uid, seq")) {
+        for (int i = 0; i < uids.size(); i++) {
+          p.setString(i + 1, uids.get(i));
+        }
+        try (java.sql.ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            String uid = rs.getString(1);
+            if (rs.getInt(2) != genByUid.get(uid)) {
+              continue;
+            }
+            out.computeIfAbsent(uid, k -> new ArrayList<>()).add(new StepRecord(rs.getString(3),
+                rs.getInt(4), rs.getString(5), rs.getString(6), rs.getInt(7), rs.getString(8),
+                rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
+                rs.getString(13), rs.getInt(14), rs.getInt(15), rs.getLong(16),
+                longOrNull(rs, 17), longOrNull(rs, 18), rs.getString(19), longOrNull(rs, 20)));
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Runs statements in the caller's transaction (JDBC batches by SQL); returns their counts. */
+  public int[] execute(EntityManager em, List<JournalWriter.Stmt> stmts) {
+    if (stmts.isEmpty()) {
+      return new int[0];
+    }
+    return em.unwrap(Session.class).doReturningWork(c -> JournalWriter.execute(c, stmts));
+  }
+
+  /** A claimed instance starts its turn: running from now. */
+  public static JournalWriter.Stmt startTurnStmt(String uid, long now) {
+    return new JournalWriter.Stmt("UPDATE sf_instance SET status = 'running',"
+        + " started_at = COALESCE(started_at, ?), modified_at = ? WHERE uid = ?", now, now, uid);
+  }
+
+  /** A claimed instance has nothing to run: it settles in {@code status} and is let go. */
+  public static JournalWriter.Stmt settleClaimStmt(String uid, String status, long now) {
+    return new JournalWriter.Stmt("UPDATE sf_instance SET status = ?, control = NULL,"
+        + " due_at = NULL, owner = NULL, lease_until = NULL, modified_at = ? WHERE uid = ?",
+        status, now, uid);
+  }
+
+  /** A claimed instance this server cannot run: let go, looked at again at {@code dueAt}. */
+  public static JournalWriter.Stmt passClaimStmt(String uid, long dueAt) {
+    return new JournalWriter.Stmt("UPDATE sf_instance SET owner = NULL, lease_until = NULL,"
+        + " due_at = ? WHERE uid = ?", dueAt, uid);
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  private static Long longOrNull(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    long v = rs.getLong(i);
+    return rs.wasNull() ? null : v;
+  }
+
   /**
    * Extends the leases of the given instances, if {@code owner} still holds them. Only turns that
    * are really running get renewed: a claim whose turn died without releasing it simply expires,
