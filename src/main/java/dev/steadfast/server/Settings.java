@@ -80,7 +80,8 @@ public final class Settings {
         .withLease(duration("steadfast.lease", "30 seconds"))
         .withPollInterval(duration("steadfast.poll-interval", "2 seconds"))
         .withStepLimit(integer("steadfast.workflow.step-limit", 1024))
-        .withRetention(duration("steadfast.retention", "30 days"));
+        .withRetention(duration("steadfast.retention", "30 days"))
+        .withJournalWriters(integer("steadfast.journal.writers", 0));
   }
 
   /** {@code steadfast.examples.enabled}: deploy the demo workflows (default true). */

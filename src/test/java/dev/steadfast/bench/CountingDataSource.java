@@ -29,6 +29,8 @@ final class CountingDataSource implements DataSource {
   final LongAdder updates = new LongAdder();
   final LongAdder deletes = new LongAdder();
   final LongAdder others = new LongAdder();
+  /** Time spent inside statement executions and commits (driver + database + network). */
+  final LongAdder jdbcNanos = new LongAdder();
 
   private final DataSource delegate;
 
@@ -77,10 +79,15 @@ final class CountingDataSource implements DataSource {
           return proxy;
         }
         Object result;
+        long t0 = System.nanoTime();
         try {
           result = m.invoke(c, args);
         } catch (InvocationTargetException e) {
           throw e.getCause();
+        } finally {
+          if (name.equals("commit") || name.equals("rollback")) {
+            jdbcNanos.add(System.nanoTime() - t0);
+          }
         }
         if ((name.equals("prepareStatement") || name.equals("prepareCall"))
             && args != null && args.length > 0 && args[0] instanceof String sql) {
@@ -108,10 +115,15 @@ final class CountingDataSource implements DataSource {
           autocommitStatements.increment();
         }
       }
+      long t0 = System.nanoTime();
       try {
         return m.invoke(p, args);
       } catch (InvocationTargetException e) {
         throw e.getCause();
+      } finally {
+        if (name.startsWith("execute")) {
+          jdbcNanos.add(System.nanoTime() - t0);
+        }
       }
     };
     return (PreparedStatement) Proxy.newProxyInstance(CountingDataSource.class.getClassLoader(),

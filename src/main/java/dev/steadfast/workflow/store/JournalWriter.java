@@ -70,6 +70,7 @@ public final class JournalWriter {
   private static final int MAX_BATCH = 512;
 
   private final DataSource dataSource;
+  private final int maxWriters;
   final Semaphore permits; // package-private for tests
   final ConcurrentLinkedQueue<Write<?>> queue = new ConcurrentLinkedQueue<>();
   private volatile Dialect dialect;
@@ -78,14 +79,22 @@ public final class JournalWriter {
 
   /**
    * @param dataSource where connections come from; one is borrowed per batch
-   * @param maxWriters batches in flight at once (connections used at once)
+   * @param maxWriters batches in flight at once (connections used at once); 0 chooses by
+   *     database: 1 on H2, which runs in this JVM and stores one commit at a time (so bigger
+   *     batches win), 2 elsewhere (one batch is built while the other waits for its commit)
    */
   public JournalWriter(DataSource dataSource, int maxWriters) {
-    if (maxWriters < 1) {
-      throw new IllegalArgumentException("maxWriters must be >= 1, got " + maxWriters);
+    if (maxWriters < 0) {
+      throw new IllegalArgumentException("maxWriters must be >= 0, got " + maxWriters);
     }
     this.dataSource = dataSource;
-    this.permits = new Semaphore(maxWriters);
+    this.maxWriters = maxWriters > 0 ? maxWriters : dialect() == Dialect.H2 ? 1 : 2;
+    this.permits = new Semaphore(this.maxWriters);
+  }
+
+  /** Batches that may be in flight at once. */
+  public int maxWriters() {
+    return maxWriters;
   }
 
   /** The database product, looked up once. */
