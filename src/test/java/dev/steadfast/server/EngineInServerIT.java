@@ -14,8 +14,10 @@ import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.StepRecord;
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
+import jakarta.transaction.UserTransaction;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -96,7 +98,8 @@ class EngineInServerIT {
     assertEquals(3, result.succeededOnAttempt(), "two failures retried, third attempt succeeds");
     assertEquals("Grace", result.approvedBy());
 
-    // the journal, written through JTA: one row per step, one per attempt of the flaky step
+    // the journal (group-committed by the journal writer): one row per step, one per attempt
+    // of the flaky step
     WorkflowEngine.InstanceView view = engine.view("it-order", id);
     assertEquals(List.of("greet", "quote", "history", "flaky call", "nap", "approval"),
         view.steps().stream().map(StepRecord::name).toList());
@@ -134,6 +137,28 @@ class EngineInServerIT {
     assertEquals(twice.id(), orders.get(twice.id()).id(), "get finds the created instance");
     twice.terminate();
   }
+
+  @Test
+  void aWorkflowCreatedInsideACallersTransactionIsCommittedOnItsOwn() throws Exception {
+    // create commits on its own (its write may share a batch with other instances' writes, on a
+    // connection of the journal's non-transactional datasource): rolling the caller's
+    // transaction back leaves the instance created and running
+    String id = "in-tx-" + UUID.randomUUID();
+    userTransaction.begin();
+    try {
+      orders.create(id, new ServerTestWorkflow.Params("Tx", 0, 1_000));
+    } finally {
+      userTransaction.rollback();
+    }
+    WorkflowInstance instance = orders.get(id);
+    awaitStep(id, s -> s.name().equals("approval"), 30_000);
+    instance.sendEvent("approval", new ServerTestWorkflow.Approval("Ada"));
+    InstanceStatus done = await(instance, 30_000);
+    assertEquals(Status.COMPLETE, done.status(), () -> "instance ended as " + done);
+    assertEquals("Hello, Tx", done.output(ServerTestWorkflow.Result.class).greeting());
+  }
+
+  @Resource UserTransaction userTransaction;
 
   private static final String INSERT_WORKFLOW = "INSERT INTO sf_workflow"
       + " (name, class_name, binding, version_id, created_at, modified_at)"
