@@ -335,7 +335,7 @@ public final class EngineBenchmark {
       Files.createDirectories(dir);
       JdbcDataSource h2 = new JdbcDataSource();
       // as the server's default URL: WRITE_DELAY=0 makes each commit reach the file at once
-      String url = "jdbc:h2:file:" + dir.resolve("bench") + ";WRITE_DELAY=0" + System.getProperty("h2extra", "");
+      String url = "jdbc:h2:file:" + dir.resolve("bench") + ";WRITE_DELAY=0";
       h2.setURL(url);
       h2.setUser("sa");
       h2.setPassword("");

@@ -172,7 +172,7 @@ final class Dispatcher {
           mine.add(uid);
         }
         if (!mine.isEmpty()) {
-          claimAndRun(mine);
+          claimOnWorker(mine);
         }
         if (due.size() >= free + active.size()) {
           backlog = true;
@@ -201,6 +201,22 @@ final class Dispatcher {
       LOG.log(Level.WARNING, "workflow dispatch poll failed; retrying at the next interval", e);
       engine.timer().wakeAt(engine.now() + engine.config().pollInterval().toMillis(),
           this::requestPoll);
+    }
+  }
+
+  /**
+   * Claims on a worker thread: the claim commits, and a commit may wait on the disk, which the
+   * scheduler threads (wake-up timers, step timeouts, the heartbeat) must never do.
+   */
+  private void claimOnWorker(List<String> uids) {
+    try {
+      engine.turnExecutor().execute(() -> claimAndRun(uids));
+    } catch (RuntimeException e) {
+      for (String uid : uids) {
+        claiming.remove(uid);
+        slots.release();
+      }
+      LOG.log(Level.WARNING, "worker executor refused a claim; it will be retried", e);
     }
   }
 
