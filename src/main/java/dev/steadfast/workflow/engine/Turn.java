@@ -31,8 +31,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -246,11 +244,10 @@ final class Turn implements WorkflowStep {
         StepConfigCodec.write(config), null, null, null, null, attempt, failures, 
         rec != null ? rec.startedAt() : start, null, null, null, null);
     InflightRecorder recorder = new InflightRecorder(running, start, rec == null, lostAttempt);
-    ScheduledFuture<?> recordTask = engine.scheduler().schedule(recorder,
-        engine.config().recordAttemptStartAfter().toMillis(), TimeUnit.MILLISECONDS);
     Watchdog watchdog = new Watchdog(Thread.currentThread());
-    ScheduledFuture<?> timeoutTask = engine.scheduler().schedule(watchdog,
-        config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    AttemptMonitor.Watch watch = engine.monitor().watch(
+        engine.config().recordAttemptStartAfter().toMillis(), config.timeout().toMillis(),
+        recorder, watchdog);
     StepContext previous = StepContext.bind(new StepContext(name, count, attempt, config));
     T value = null;
     Throwable error = null;
@@ -277,8 +274,7 @@ final class Turn implements WorkflowStep {
     } finally {
       leaveStep();
       StepContext.bind(previous);
-      timeoutTask.cancel(false);
-      recordTask.cancel(false);
+      engine.monitor().unwatch(watch);
     }
     boolean timedOut = !watchdog.finish();
     if (timedOut) {

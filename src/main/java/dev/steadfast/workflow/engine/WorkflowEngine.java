@@ -55,6 +55,7 @@ public final class WorkflowEngine {
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final Dispatcher dispatcher;
   private final JournalWriter journal;
+  private final AttemptMonitor monitor;
   private volatile TestHooks hooks = TestHooks.NONE;
 
   public WorkflowEngine(
@@ -76,6 +77,7 @@ public final class WorkflowEngine {
     this.clock = clock;
     this.dispatcher = new Dispatcher(this);
     this.journal = new JournalWriter(tx.dataSource(), config.journalWriters());
+    this.monitor = new AttemptMonitor(scheduler, branchExecutor);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -684,6 +686,10 @@ public final class WorkflowEngine {
 
   JournalWriter journal() {
     return journal;
+  }
+
+  AttemptMonitor monitor() {
+    return monitor;
   }
 
   Transactor tx() {
