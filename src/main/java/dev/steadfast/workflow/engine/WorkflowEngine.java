@@ -215,23 +215,55 @@ public final class WorkflowEngine {
       }
       rows.add(newInstance(def, instanceId, writeParams(n.params()), now));
     }
-    List<InstanceEntity> created = tx.inTransaction(em -> {
-      Set<String> existing = store.existingIds(em, def.name(), ids);
-      List<InstanceEntity> out = new ArrayList<>();
-      for (InstanceEntity e : rows) {
-        if (!existing.contains(e.getInstanceId())) {
-          store.insertInstance(em, e);
-          out.add(e);
-        }
+    // as create: the instances this server has free workers for are inserted claimed by it and
+    // start at once; the rest wait for the dispatcher
+    for (InstanceEntity e : rows) {
+      if (!dispatcher.reserveSlot()) {
+        break;
       }
-      return out;
-    });
+      e.setOwner(config.serverId());
+      e.setLeaseUntil(now + config.lease().toMillis());
+    }
+    List<InstanceEntity> created;
+    try {
+      created = tx.inTransaction(em -> {
+        Set<String> existing = store.existingIds(em, def.name(), ids);
+        List<InstanceEntity> out = new ArrayList<>();
+        for (InstanceEntity e : rows) {
+          if (!existing.contains(e.getInstanceId())) {
+            store.insertInstance(em, e);
+            out.add(e);
+          }
+        }
+        return out;
+      });
+    } catch (RuntimeException ex) {
+      rows.stream().filter(e -> e.getOwner() != null).forEach(e -> dispatcher.releaseSlot());
+      throw ex;
+    }
+    Set<InstanceEntity> inserted = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    inserted.addAll(created);
+    for (InstanceEntity e : rows) {
+      if (e.getOwner() != null && !inserted.contains(e)) {
+        dispatcher.releaseSlot(); // its id was in use: skipped
+      }
+    }
     List<WorkflowInstance> handles = new ArrayList<>();
+    boolean queued = false;
     for (InstanceEntity e : created) {
       emit(Type.WORKFLOW_QUEUED, def.name(), e.getInstanceId(), null, 0, null, null);
       handles.add(new Handle(this, def, e.getInstanceId()));
+      if (e.getOwner() != null) {
+        emit(Type.WORKFLOW_START, def.name(), e.getInstanceId(), null, 0, null, null);
+        dispatcher.runClaimed(recordOf(e));
+      } else {
+        queued = true;
+      }
     }
-    dispatcher.requestPoll();
+    if (queued) {
+      dispatcher.requestPoll();
+    }
     return handles;
   }
 

@@ -25,6 +25,7 @@ import dev.steadfast.workflow.engine.TestWorkflows.Receipt;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.StepRecord;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -412,6 +413,34 @@ abstract class EngineContract {
     assertEquals(fresh, made.get(0).id());
     h.await(made.get(1), Status.COMPLETE);
     assertThrows(WorkflowException.class, () -> c.createBatch(List.of()));
+  }
+
+  @Test
+  void batchesOfIdsInUseGiveTheirWorkersBack() {
+    // createBatch reserves a worker for each instance it may start at once; one whose id is
+    // taken must give it back, or two workers are gone after the first such batch
+    h.close();
+    h = new EngineHarness(db, EngineHarness.fastConfig("two-workers").withWorkers(2))
+        .register(TestWorkflows.ThreePhaseWorkflow.class, TestWorkflows.ThreePhaseWorkflow::new)
+        .start();
+    WorkflowClient<Void> c = client("three-phase");
+    String a = id();
+    String b = id();
+    for (WorkflowInstance w : c.createBatch(List.of(new NewInstance<>(a, null),
+        new NewInstance<>(b, null)))) {
+      h.await(w, Status.COMPLETE);
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(List.of(), c.createBatch(List.of(new NewInstance<>(a, null),
+          new NewInstance<>(b, null))));
+    }
+    List<WorkflowInstance> more = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      more.add(c.create(id(), null));
+    }
+    for (WorkflowInstance w : more) {
+      h.await(w, Status.COMPLETE);
+    }
   }
 
   @Test
