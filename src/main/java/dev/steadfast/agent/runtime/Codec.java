@@ -1,12 +1,12 @@
 package dev.steadfast.agent.runtime;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.lang.reflect.Type;
 
@@ -15,6 +15,12 @@ import java.lang.reflect.Type;
  * by splicing JSON texts, so a state or result is serialized exactly once.
  */
 public final class Codec {
+  /**
+   * Looked up once: {@code Json.createReader} and friends look the provider up on every call,
+   * which in an application server means a classloader resource scan per message.
+   */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().withNullValues(true));
 
   /** JSON text of any value; null becomes {@code null}. */
@@ -40,13 +46,13 @@ public final class Codec {
 
   /** Parses any JSON text; throws on garbage. */
   public static JsonValue parse(String text) {
-    try (var r = Json.createReader(new StringReader(text))) {
+    try (var r = JSON.createReader(new StringReader(text))) {
       return r.readValue();
     }
   }
 
   public static String quote(String s) {
-    return Json.createValue(s).toString();
+    return JSON.createValue(s).toString();
   }
 
   // --- server -> client frames

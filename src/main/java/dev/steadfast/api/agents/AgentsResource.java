@@ -14,10 +14,10 @@ import dev.steadfast.agent.store.QueueEntity;
 import dev.steadfast.agent.store.ScheduleEntity;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -37,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
 public class AgentsResource {
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   @EJB AgentRegistry registry;
 
   @GET
@@ -45,14 +47,14 @@ public class AgentsResource {
     if (rt == null) {
       return Envelope.error(503, ApiError.UNAVAILABLE, "agents are starting");
     }
-    JsonArrayBuilder out = Json.createArrayBuilder();
+    JsonArrayBuilder out = JSON.createArrayBuilder();
     for (AgentType t : rt.types().values()) {
-      JsonArrayBuilder methods = Json.createArrayBuilder();
+      JsonArrayBuilder methods = JSON.createArrayBuilder();
       for (CallableInfo c : t.callableInfos().values()) {
-        methods.add(Json.createObjectBuilder().add("name", c.name())
+        methods.add(JSON.createObjectBuilder().add("name", c.name())
             .add("description", c.description()).add("streaming", c.streaming()));
       }
-      out.add(Json.createObjectBuilder().add("name", t.kebab())
+      out.add(JSON.createObjectBuilder().add("name", t.kebab())
           .add("class_name", t.type().getName()).add("callable_methods", methods));
     }
     return Envelope.ok(out.build());
@@ -66,7 +68,7 @@ public class AgentsResource {
     if (rt == null || !rt.knows(agent)) {
       return unknown(agent);
     }
-    JsonArrayBuilder out = Json.createArrayBuilder();
+    JsonArrayBuilder out = JSON.createArrayBuilder();
     for (AgentEntity e : rt.store().instances(agent, Math.max(1, Math.min(limit, 1000)))) {
       out.add(summary(rt, e));
     }
@@ -86,9 +88,9 @@ public class AgentsResource {
       return Envelope.error(404, ApiError.AGENT_NOT_FOUND, "Agent instance " + agent + "/" + name
           + " not found");
     }
-    JsonArrayBuilder schedules = Json.createArrayBuilder();
+    JsonArrayBuilder schedules = JSON.createArrayBuilder();
     for (ScheduleEntity s : store.schedules(agent, name)) {
-      JsonObjectBuilder b = Json.createObjectBuilder().add("id", s.id).add("callback", s.callback)
+      JsonObjectBuilder b = JSON.createObjectBuilder().add("id", s.id).add("callback", s.callback)
           .add("type", s.type).add("time", s.dueAt / 1000)
           .add("payload", json(s.payload)).add("running", s.runningSince != null);
       if (s.cron != null) {
@@ -99,9 +101,9 @@ public class AgentsResource {
       }
       schedules.add(b);
     }
-    JsonArrayBuilder queue = Json.createArrayBuilder();
+    JsonArrayBuilder queue = JSON.createArrayBuilder();
     for (QueueEntity q : store.queue(agent, name, 1000)) {
-      queue.add(Json.createObjectBuilder().add("id", q.id).add("callback", q.callback)
+      queue.add(JSON.createObjectBuilder().add("id", q.id).add("callback", q.callback)
           .add("payload", json(q.payload)).add("created_at", q.createdAt));
     }
     return Envelope.ok(summary(rt, e)
@@ -112,7 +114,7 @@ public class AgentsResource {
 
   private static JsonObjectBuilder summary(AgentRuntime rt, AgentEntity e) {
     AgentInstance live = rt.liveInstance(e.agent, e.name);
-    return Json.createObjectBuilder().add("agent", e.agent).add("name", e.name)
+    return JSON.createObjectBuilder().add("agent", e.agent).add("name", e.name)
         .add("state_size", e.state == null ? 0 : e.state.getBytes(StandardCharsets.UTF_8).length)
         .add("live", live != null)
         .add("connections", live == null ? 0 : live.connectionCount())
