@@ -103,7 +103,7 @@ final class Dispatcher {
   /** Runs the turn of an instance this server claimed when creating it (slot reserved). */
   void runClaimed(InstanceRecord instance) {
     WorkflowDefinition def = engine.registry().find(instance.workflowName());
-    submit(new Turn(engine, def, instance, List.of(), true));
+    submit(new Turn(engine, def, instance, List.of()));
   }
 
   /** Asks for a poll soon, on the scheduler thread; collapses repeated requests. */
@@ -290,7 +290,7 @@ final class Dispatcher {
       List<Turn> turns = new ArrayList<>();
       for (InstanceRecord r : runnable) {
         turns.add(new Turn(engine, engine.registry().find(r.workflowName()), r,
-            journals.getOrDefault(r.uid(), List.of()), false));
+            journals.getOrDefault(r.uid(), List.of())));
       }
       return turns;
     });

@@ -68,16 +68,13 @@ final class Turn implements WorkflowStep {
   private final AtomicInteger doSteps = new AtomicInteger();
   /** Threads running step code (a callable) now; guarded by itself. */
   private final Set<Thread> inStep = new java.util.HashSet<>();
-  private volatile boolean needsRunningMark;
   volatile boolean pauseRequested;
   private volatile boolean abandoned;
 
-  Turn(WorkflowEngine engine, WorkflowDefinition def, InstanceRecord instance, List<StepRecord> steps,
-      boolean needsRunningMark) {
+  Turn(WorkflowEngine engine, WorkflowDefinition def, InstanceRecord instance, List<StepRecord> steps) {
     this.engine = engine;
     this.def = def;
     this.instance = instance;
-    this.needsRunningMark = needsRunningMark;
     this.pauseRequested = "pause".equals(instance.control());
     int maxSeq = -1;
     for (StepRecord s : steps) {
@@ -625,16 +622,11 @@ final class Turn implements WorkflowStep {
   }
 
   /**
-   * Journal statements of this turn, group-committed with other turns' writes (the first write of
-   * a turn started by create also marks the instance running). Returns once they are durable. A
-   * failure, or an update that finds no row (the instance was restarted or deleted meanwhile),
-   * abandons the turn.
+   * Journal statements of this turn, group-committed with other turns' writes. Returns once they
+   * are durable. A failure, or an update that finds no row (the instance was restarted or deleted
+   * meanwhile), abandons the turn.
    */
   private void journal(List<Stmt> stmts) {
-    boolean mark = needsRunningMark;
-    if (mark) {
-      stmts.add(WorkflowStore.markRunningStmt(uid(), engine.now()));
-    }
     int[] counts;
     try {
       counts = engine.journal().write(uid(), stmts.toArray(Stmt[]::new));
@@ -653,19 +645,12 @@ final class Turn implements WorkflowStep {
             + " changed under the turn (restarted or deleted)");
       }
     }
-    if (mark) {
-      needsRunningMark = false;
-    }
   }
 
   /** One journal transaction; a conflict means another server took the instance over. */
   private void write(Consumer<EntityManager> work) {
-    boolean mark = needsRunningMark;
     try {
       engine.tx().inTransaction(em -> {
-        if (mark) {
-          engine.store().markRunning(em, uid(), engine.now());
-        }
         work.accept(em);
         return null;
       });
@@ -676,9 +661,6 @@ final class Turn implements WorkflowStep {
       LOG.log(Level.WARNING, "journal write for instance " + instance.instanceId()
           + " failed; abandoning the turn (another server may have taken it over)", e);
       throw new Signals.Abandon("journal write failed: " + e.getMessage());
-    }
-    if (mark) {
-      needsRunningMark = false;
     }
   }
 

@@ -169,8 +169,7 @@ public final class WorkflowEngine {
     long now = now();
     InstanceEntity e = newInstance(def, instanceId, paramsJson, now);
     if (own) {
-      e.setOwner(config.serverId());
-      e.setLeaseUntil(now + config.lease().toMillis());
+      claimAtCreate(e, now);
     }
     try {
       // group-committed with the journal writes of running turns; a duplicate id fails the
@@ -221,8 +220,7 @@ public final class WorkflowEngine {
       if (!dispatcher.reserveSlot()) {
         break;
       }
-      e.setOwner(config.serverId());
-      e.setLeaseUntil(now + config.lease().toMillis());
+      claimAtCreate(e, now);
     }
     List<InstanceEntity> created;
     try {
@@ -265,6 +263,17 @@ public final class WorkflowEngine {
       dispatcher.requestPoll();
     }
     return handles;
+  }
+
+  /**
+   * An instance this server starts as it creates it: inserted claimed and running, its turn
+   * handed to a worker right after the commit (no claim, no status update before its first step).
+   */
+  private void claimAtCreate(InstanceEntity e, long now) {
+    e.setOwner(config.serverId());
+    e.setLeaseUntil(now + config.lease().toMillis());
+    e.setStatus(Status.RUNNING.wireName());
+    e.setStartedAt(now);
   }
 
   private InstanceEntity newInstance(WorkflowDefinition def, String instanceId, String params, long now) {

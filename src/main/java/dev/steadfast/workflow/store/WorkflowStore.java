@@ -493,16 +493,6 @@ public final class WorkflowStore {
     return q.executeUpdate() == 1;
   }
 
-  /** Marks a queued instance running (first journal write of a turn started by create). */
-  public void markRunning(EntityManager em, String uid, long now) {
-    em.createQuery(
-            "UPDATE InstanceEntity i SET i.status = 'running', i.startedAt = COALESCE(i.startedAt,"
-                + " :now), i.modifiedAt = :now WHERE i.uid = :u AND i.status = 'queued'")
-        .setParameter("now", now)
-        .setParameter("u", uid)
-        .executeUpdate();
-  }
-
   // ---------------------------------------------------------------- journal
 
   /** The step rows of one generation, in the order they were first recorded. */
@@ -687,21 +677,16 @@ public final class WorkflowStore {
         + " AND ended_at IS NULL AND attempt <> ?", now, uid, gen, stepKey, current);
   }
 
-  /** Marks a queued instance running (first journal write of a turn started by create). */
-  public static JournalWriter.Stmt markRunningStmt(String uid, long now) {
-    return new JournalWriter.Stmt("UPDATE sf_instance SET status = 'running',"
-        + " started_at = COALESCE(started_at, ?), modified_at = ? WHERE uid = ?"
-        + " AND status = 'queued'", now, now, uid);
-  }
-
   /** A new instance row. */
   public static JournalWriter.Stmt insertInstanceStmt(InstanceEntity e) {
     return new JournalWriter.Stmt("INSERT INTO sf_instance (uid, workflow_name, instance_id,"
-        + " status, params, trigger_source, version_id, created_at, modified_at, due_at, owner,"
-        + " lease_until, gen, signals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        + " status, params, trigger_source, version_id, created_at, modified_at, started_at,"
+        + " due_at, owner, lease_until, gen, signals)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
         JournalWriter.nullOf(e.getParams()), e.getTriggerSource(), e.getVersionId(),
-        e.getCreatedAt(), e.getModifiedAt(), JournalWriter.nullOf(e.getDueAt()),
+        e.getCreatedAt(), e.getModifiedAt(), JournalWriter.nullOf(e.getStartedAt()),
+        JournalWriter.nullOf(e.getDueAt()),
         JournalWriter.nullOf(e.getOwner()), JournalWriter.nullOf(e.getLeaseUntil()), e.getGen(),
         e.getSignals());
   }
