@@ -631,12 +631,7 @@ final class Turn implements WorkflowStep {
     try {
       counts = engine.journal().write(uid(), stmts.toArray(Stmt[]::new));
     } catch (RuntimeException e) {
-      if (abandoned) {
-        throw new Signals.Abandon("instance was terminated or restarted");
-      }
-      LOG.log(Level.WARNING, "journal write for instance " + instance.instanceId()
-          + " failed; abandoning the turn (another server may have taken it over)", e);
-      throw new Signals.Abandon("journal write failed: " + e.getMessage());
+      throw failedWrite(e);
     }
     for (int i = 0; i < stmts.size(); i++) {
       String sql = stmts.get(i).sql();
@@ -655,13 +650,18 @@ final class Turn implements WorkflowStep {
         return null;
       });
     } catch (RuntimeException e) {
-      if (abandoned) {
-        throw new Signals.Abandon("instance was terminated or restarted");
-      }
-      LOG.log(Level.WARNING, "journal write for instance " + instance.instanceId()
-          + " failed; abandoning the turn (another server may have taken it over)", e);
-      throw new Signals.Abandon("journal write failed: " + e.getMessage());
+      throw failedWrite(e);
     }
+  }
+
+  /** A journal write failed: the turn ends here (another server may have taken it over). */
+  private Signals.Abandon failedWrite(RuntimeException e) {
+    if (abandoned) {
+      return new Signals.Abandon("instance was terminated or restarted");
+    }
+    LOG.log(Level.WARNING, "journal write for instance " + instance.instanceId()
+        + " failed; abandoning the turn (another server may have taken it over)", e);
+    return new Signals.Abandon("journal write failed: " + e.getMessage());
   }
 
   /** Records the start of an attempt that runs longer than the threshold, once. */

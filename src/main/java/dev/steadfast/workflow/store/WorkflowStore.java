@@ -255,34 +255,6 @@ public final class WorkflowStore {
     return lease == null ? due : Math.min(due, lease);
   }
 
-  /**
-   * Claims a due instance for {@code owner} until {@code leaseUntil}; returns the managed row, or
-   * null if it is not due or someone else holds it.
-   */
-  public InstanceEntity claim(
-      EntityManager em, String uid, String owner, long leaseUntil, long now) {
-    int n =
-        em.createQuery(
-                "UPDATE InstanceEntity i SET i.owner = :o, i.leaseUntil = :l WHERE i.uid = :u"
-                    + " AND i.dueAt <= :now AND (i.owner IS NULL OR i.leaseUntil < :now)")
-            .setParameter("o", owner)
-            .setParameter("l", leaseUntil)
-            .setParameter("u", uid)
-            .setParameter("now", now)
-            .executeUpdate();
-    if (n == 0) {
-      return null;
-    }
-    // the bulk UPDATE bypassed the persistence context: a row already loaded in it must be
-    // refreshed; otherwise find reads it from the database, after the UPDATE (no second SELECT)
-    boolean loaded = em.unwrap(Session.class).getStatistics().getEntityCount() > 0;
-    InstanceEntity e = em.find(InstanceEntity.class, uid);
-    if (loaded) {
-      em.refresh(e);
-    }
-    return e;
-  }
-
   private static final String INSTANCE_COLUMNS = "uid, workflow_name, instance_id, status,"
       + " params, output, error_name, error_message, trigger_source, version_id, created_at,"
       + " modified_at, started_at, ended_at, due_at, owner, lease_until, gen, signals, control";
@@ -450,49 +422,6 @@ public final class WorkflowStore {
     return out;
   }
 
-  /**
-   * Ends a turn: writes the outcome and gives up the claim, unless the row changed since the turn
-   * began (another owner, a new generation, or a signal). Returns whether it was written.
-   */
-  public boolean release(
-      EntityManager em,
-      String uid,
-      String owner,
-      int gen,
-      long seenSignals,
-      boolean checkSignals,
-      String status,
-      Long dueAt,
-      String output,
-      String errorName,
-      String errorMessage,
-      Long endedAt,
-      long now) {
-    String jpql =
-        "UPDATE InstanceEntity i SET i.status = :s, i.dueAt = :d, i.output = :o, i.errorName = :en,"
-            + " i.errorMessage = :em, i.endedAt = :e, i.modifiedAt = :now, i.owner = NULL,"
-            + " i.leaseUntil = NULL, i.control = NULL,"
-            + " i.startedAt = COALESCE(i.startedAt, :now)"
-            + " WHERE i.uid = :u AND i.owner = :me AND i.gen = :g"
-            + (checkSignals ? " AND i.signals = :sig" : "");
-    var q =
-        em.createQuery(jpql)
-            .setParameter("s", status)
-            .setParameter("d", dueAt)
-            .setParameter("o", output)
-            .setParameter("en", errorName)
-            .setParameter("em", errorMessage)
-            .setParameter("e", endedAt)
-            .setParameter("now", now)
-            .setParameter("u", uid)
-            .setParameter("me", owner)
-            .setParameter("g", gen);
-    if (checkSignals) {
-      q.setParameter("sig", seenSignals);
-    }
-    return q.executeUpdate() == 1;
-  }
-
   // ---------------------------------------------------------------- journal
 
   /** The step rows of one generation, in the order they were first recorded. */
@@ -526,70 +455,10 @@ public final class WorkflowStore {
     return out;
   }
 
-  private static final String INSERT_STEP = "INSERT INTO sf_step (instance_uid, gen, step_key,"
-      + " seq, kind, name, occurrence, state, config, result, result_type, error_name,"
-      + " error_message, attempts, failures, started_at, ended_at, due_at, event_type, event_at)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String INSERT_ATTEMPT = "INSERT INTO sf_attempt (instance_uid, gen,"
-      + " step_key, attempt, started_at, ended_at, success, error_name, error_message)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-  /**
-   * The hot path of the journal, a step's first and only attempt: both rows in plain JDBC on the
-   * transaction's own connection. Hibernate's entity machinery (actions, snapshots, flush) was
-   * most of the engine's time per step, and these rows are never read back in this transaction.
-   */
-  public void insertStepWithAttempt(EntityManager em, String uid, int gen, StepRecord s,
-      AttemptRecord a) {
-    em.unwrap(org.hibernate.Session.class).doWork(c -> {
-      try (java.sql.PreparedStatement p = c.prepareStatement(INSERT_STEP)) {
-        p.setString(1, uid);
-        p.setInt(2, gen);
-        p.setString(3, s.key());
-        p.setInt(4, s.seq());
-        p.setString(5, s.kind());
-        p.setString(6, s.name());
-        p.setInt(7, s.occurrence());
-        p.setString(8, s.state());
-        p.setString(9, s.config());
-        p.setString(10, s.result());
-        p.setString(11, s.resultType());
-        p.setString(12, s.errorName());
-        p.setString(13, s.errorMessage());
-        p.setInt(14, s.attempts());
-        p.setInt(15, s.failures());
-        p.setLong(16, s.startedAt());
-        setLong(p, 17, s.endedAt());
-        setLong(p, 18, s.dueAt());
-        p.setString(19, s.eventType());
-        setLong(p, 20, s.eventAt());
-        p.executeUpdate();
-      }
-      try (java.sql.PreparedStatement p = c.prepareStatement(INSERT_ATTEMPT)) {
-        p.setString(1, uid);
-        p.setInt(2, gen);
-        p.setString(3, s.key());
-        p.setInt(4, a.attempt());
-        p.setLong(5, a.startedAt());
-        setLong(p, 6, a.endedAt());
-        if (a.success() == null) {
-          p.setNull(7, java.sql.Types.BOOLEAN);
-        } else {
-          p.setBoolean(7, a.success());
-        }
-        p.setString(8, a.errorName());
-        p.setString(9, a.errorMessage());
-        p.executeUpdate();
-      }
-    });
-  }
-
   // ---------------------------------------------------------------- group-committed writes
 
-  private static final String INSERT_STEP_VALUES = "(instance_uid, gen, step_key,"
-      + " seq, kind, name, occurrence, state, config, result, result_type, error_name,"
-      + " error_message, attempts, failures, started_at, ended_at, due_at, event_type, event_at)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_STEP_VALUES =
+      "(" + STEP_COLUMNS + ") VALUES (" + placeholders(20) + ")";
   private static final String INSERT_ATTEMPT_VALUES = "(instance_uid, gen,"
       + " step_key, attempt, started_at, ended_at, success, error_name, error_message)"
       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -712,15 +581,6 @@ public final class WorkflowStore {
     return new JournalWriter.Stmt(sql, p.toArray());
   }
 
-  private static void setLong(java.sql.PreparedStatement p, int i, Long v)
-      throws java.sql.SQLException {
-    if (v == null) {
-      p.setNull(i, java.sql.Types.BIGINT);
-    } else {
-      p.setLong(i, v);
-    }
-  }
-
   /** Inserts a new step row. */
   public void insertStep(EntityManager em, String uid, int gen, StepRecord step) {
     em.persist(StepEntity.of(uid, gen, step));
@@ -764,40 +624,6 @@ public final class WorkflowStore {
 
   public void insertAttempt(EntityManager em, String uid, int gen, String stepKey, AttemptRecord a) {
     em.persist(AttemptEntity.of(uid, gen, stepKey, a));
-  }
-
-  /** Writes the end of an attempt whose start was recorded earlier. */
-  public void finishAttempt(EntityManager em, String uid, int gen, String stepKey, AttemptRecord a) {
-    int n = em.createQuery(
-            "UPDATE AttemptEntity a SET a.endedAt = :ea, a.success = :ok, a.errorName = :en,"
-                + " a.errorMessage = :em WHERE a.instanceUid = :u AND a.gen = :g"
-                + " AND a.stepKey = :k AND a.attempt = :n")
-        .setParameter("ea", a.endedAt())
-        .setParameter("ok", a.success())
-        .setParameter("en", a.errorName())
-        .setParameter("em", a.errorMessage())
-        .setParameter("u", uid)
-        .setParameter("g", gen)
-        .setParameter("k", stepKey)
-        .setParameter("n", a.attempt())
-        .executeUpdate();
-    if (n == 0) {
-      em.persist(AttemptEntity.of(uid, gen, stepKey, a));
-    }
-  }
-
-  /** Marks attempts that never ended (their server died) as lost. */
-  public void markLostAttempts(EntityManager em, String uid, int gen, String stepKey, long now) {
-    em.createQuery(
-            "UPDATE AttemptEntity a SET a.endedAt = :now, a.success = FALSE,"
-                + " a.errorName = 'AttemptLost', a.errorMessage = 'the server running this attempt"
-                + " stopped before it ended' WHERE a.instanceUid = :u AND a.gen = :g"
-                + " AND a.stepKey = :k AND a.endedAt IS NULL")
-        .setParameter("now", now)
-        .setParameter("u", uid)
-        .setParameter("g", gen)
-        .setParameter("k", stepKey)
-        .executeUpdate();
   }
 
   /**
