@@ -5,6 +5,7 @@ import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.engine.EngineEvent.Type;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.JournalWriter.Stmt;
+import dev.steadfast.workflow.store.Leases;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.WorkflowStore;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +28,9 @@ import java.util.logging.Logger;
  * executor, at most {@code workers} at once. Due times live in the database; the wake-up timer is
  * armed at the earliest one (or at the poll interval, to notice other servers' work and expired
  * leases). A heartbeat renews the leases of running turns and passes on pause requests and lost
- * claims.
+ * claims. It runs on a thread of its own (nothing else scheduled can delay it) with connections of
+ * its own ({@link Transactor#leaseDataSource()}); the same thread probes the database during an
+ * outage and starts the retention sweep, which runs elsewhere, a batch per tick.
  */
 final class Dispatcher {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
@@ -38,10 +43,15 @@ final class Dispatcher {
   private final AtomicBoolean pollQueued = new AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicInteger polling =
       new java.util.concurrent.atomic.AtomicInteger();
+  /** Instances whose turn failed to write, and when (System.nanoTime) to run them again. */
+  private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
   private volatile boolean backlog;
   private volatile boolean running;
-  private ScheduledFuture<?> heartbeat;
-  private long lastSweep;
+  private ScheduledExecutorService leases;
+  /** System.nanoTime() of the last tick of the scheduler and of the lease thread (liveness). */
+  private volatile long schedulerTick = System.nanoTime();
+  private volatile long leaseTick = System.nanoTime();
 
   Dispatcher(WorkflowEngine engine) {
     this.engine = engine;
@@ -50,17 +60,26 @@ final class Dispatcher {
 
   void start() {
     running = true;
+    leases = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "steadfast-leases-" + engine.serverId());
+      t.setDaemon(true);
+      return t;
+    });
+    engine.health().start(leases);
     long every = Math.max(200, engine.config().lease().toMillis() / 3);
-    heartbeat = engine.scheduler().scheduleWithFixedDelay(this::heartbeat, every, every,
-        TimeUnit.MILLISECONDS);
+    leases.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    leases.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
+    // a tick on the shared scheduler proves it is not stuck (liveness)
+    engine.scheduler().scheduleWithFixedDelay(() -> schedulerTick = System.nanoTime(), 1, 1,
+        TimeUnit.SECONDS);
     requestPoll();
   }
 
   /** Stops taking work and waits up to {@code graceMillis} for running turns to end. */
   void stop(long graceMillis) {
     running = false;
-    if (heartbeat != null) {
-      heartbeat.cancel(false);
+    if (leases != null) {
+      leases.shutdownNow();
     }
     engine.timer().cancel();
     long deadline = System.currentTimeMillis() + graceMillis;
@@ -96,14 +115,55 @@ final class Dispatcher {
     return running && slots.tryAcquire();
   }
 
-  void releaseSlot() {
+  /** Marks an instance this server is creating claimed: no poll claims it before it runs. */
+  void markClaiming(String uid) {
+    claiming.add(uid);
+  }
+
+  /** Gives back the slot of an instance that was not created after all. */
+  void releaseSlot(String uid) {
+    claiming.remove(uid);
     slots.release();
   }
 
-  /** Runs the turn of an instance this server claimed when creating it (slot reserved). */
-  void runClaimed(InstanceRecord instance) {
+  /**
+   * Runs the turn of an instance this server claimed when creating it (slot reserved, claim
+   * epoch 1, claim sent at {@code claimedAtNanos}).
+   */
+  void runClaimed(InstanceRecord instance, long claimedAtNanos) {
     WorkflowDefinition def = engine.registry().find(instance.workflowName());
-    submit(new Turn(engine, def, instance, List.of()));
+    submit(new Turn(engine, def, instance, 1, claimedAtNanos, List.of()));
+    claiming.remove(instance.uid());
+  }
+
+  /** A turn failed to write: run its instance again after a back-off (or when the DB is back). */
+  void retryLater(String uid) {
+    long backoff = Math.min(engine.config().lease().toMillis(),
+        engine.config().pollInterval().toMillis() * 2);
+    retryAfter.put(uid, System.nanoTime() + backoff * 1_000_000L);
+  }
+
+  /** The database is reachable again: what failed meanwhile runs now, on this server. */
+  void databaseBack() {
+    retryAfter.clear();
+    requestPoll();
+  }
+
+  /** Null while the scheduler and the lease thread tick, else which one stopped. */
+  String stuck() {
+    if (!running) {
+      return null;
+    }
+    long now = System.nanoTime();
+    long limit = Math.max(30_000L, 2 * engine.config().lease().toMillis()) * 1_000_000L;
+    if (now - schedulerTick > limit) {
+      return "the engine's scheduler has not run for " + (now - schedulerTick) / 1_000_000L
+          + " ms";
+    }
+    if (!active.isEmpty() && now - leaseTick > limit) {
+      return "lease renewal has not run for " + (now - leaseTick) / 1_000_000L + " ms";
+    }
+    return null;
   }
 
   /** Asks for a poll soon, on the scheduler thread; collapses repeated requests. */
@@ -120,7 +180,8 @@ final class Dispatcher {
 
   /** Tries to run one instance now (after an event, a resume, a restart). */
   void kick(String uid) {
-    if (!running || active.containsKey(uid) || claiming.contains(uid)) {
+    if (!running || !engine.health().isUp() || active.containsKey(uid)
+        || claiming.contains(uid)) {
       return;
     }
     if (!slots.tryAcquire()) {
@@ -146,7 +207,8 @@ final class Dispatcher {
 
   private void pollOnce() {
     pollQueued.set(false);
-    if (!running) {
+    if (!running || !engine.health().isUp()) {
+      // during an outage the health probe asks for a poll as soon as the database answers
       return;
     }
     try {
@@ -154,12 +216,20 @@ final class Dispatcher {
       int free = slots.availablePermits();
       backlog = false;
       if (free > 0) {
-        List<String> due =
-            engine.tx().inTransaction(em -> engine.store().due(em, now, free + active.size()));
+        List<String> due = engine.tx().inTransaction(em -> engine.store().due(em, now,
+            free + active.size() + claiming.size() + retryAfter.size(), engine.serverId()));
         List<String> mine = new ArrayList<>();
+        long nanos = System.nanoTime();
         for (String uid : due) {
           if (active.containsKey(uid) || claiming.contains(uid)) {
             continue;
+          }
+          Long after = retryAfter.get(uid);
+          if (after != null) {
+            if (nanos - after < 0) {
+              continue;
+            }
+            retryAfter.remove(uid);
           }
           if (!slots.tryAcquire()) {
             backlog = true;
@@ -174,7 +244,7 @@ final class Dispatcher {
         if (!mine.isEmpty()) {
           claimOnWorker(mine);
         }
-        if (due.size() >= free + active.size()) {
+        if (due.size() >= free + active.size() + claiming.size() + retryAfter.size()) {
           backlog = true;
         }
       } else {
@@ -198,7 +268,10 @@ final class Dispatcher {
       }
       engine.timer().wakeAt(wake, this::requestPoll);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "workflow dispatch poll failed; retrying at the next interval", e);
+      if (!engine.health().failed(e)) {
+        LOG.log(Level.WARNING, "workflow dispatch poll failed; retrying at the next interval", e);
+      }
+      // during an outage the health probe polls as soon as the database answers
       engine.timer().wakeAt(engine.now() + engine.config().pollInterval().toMillis(),
           this::requestPoll);
     }
@@ -229,7 +302,9 @@ final class Dispatcher {
     try {
       turns = claim(uids);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not claim workflow instances " + uids, e);
+      if (!engine.health().failed(e)) {
+        LOG.log(Level.WARNING, "could not claim workflow instances " + uids, e);
+      }
       turns = List.of();
     }
     engine.flushEvents();
@@ -252,14 +327,18 @@ final class Dispatcher {
    * nothing to run are settled (a pending pause, a stale due time) and let go.
    */
   private List<Turn> claim(List<String> uids) {
+    long claimedAt = System.nanoTime();
     return engine.tx().inTransaction(em -> {
       long now = engine.now();
-      List<InstanceRecord> rows = engine.store().claimMany(em, uids, engine.serverId(),
-          now + engine.config().lease().toMillis(), now);
+      List<WorkflowStore.Claimed> rows = engine.store().claimMany(em, uids, engine.serverId(),
+          engine.config().lease().toMillis(), now);
       List<Stmt> updates = new ArrayList<>();
       List<InstanceRecord> runnable = new ArrayList<>();
       Map<String, Integer> gens = new HashMap<>();
-      for (InstanceRecord r : rows) {
+      Map<String, Long> epochs = new HashMap<>();
+      for (WorkflowStore.Claimed claimed : rows) {
+        InstanceRecord r = claimed.row();
+        epochs.put(r.uid(), claimed.epoch());
         Status status = Status.fromWireName(r.status());
         boolean pause = "pause".equals(r.control());
         if (pause || status == Status.PAUSED || status.isFinished()) {
@@ -290,7 +369,7 @@ final class Dispatcher {
       List<Turn> turns = new ArrayList<>();
       for (InstanceRecord r : runnable) {
         turns.add(new Turn(engine, engine.registry().find(r.workflowName()), r,
-            journals.getOrDefault(r.uid(), List.of())));
+            epochs.get(r.uid()), claimedAt, journals.getOrDefault(r.uid(), List.of())));
       }
       return turns;
     });
@@ -314,7 +393,11 @@ final class Dispatcher {
       outcome = turn.execute();
       engine.finishTurn(turn, outcome);
     } catch (Throwable t) {
-      LOG.log(Level.SEVERE, "turn of instance " + turn.instance.instanceId() + " failed", t);
+      if (engine.health().failed(t)) {
+        retryLater(turn.uid()); // its end was not written: run it again when the DB is back
+      } else {
+        LOG.log(Level.SEVERE, "turn of instance " + turn.instance.instanceId() + " failed", t);
+      }
     } finally {
       active.remove(turn.uid(), turn);
       slots.release();
@@ -324,40 +407,78 @@ final class Dispatcher {
     }
   }
 
-  /** Renews leases, forwards pause requests, drops turns whose claim was lost; sweeps retention. */
+  /**
+   * Renews leases, forwards pause requests, drops turns whose claim was lost. On the lease thread,
+   * with the lease connections: a stalled renewal lets the turns' leases lapse, and they stop
+   * running steps (Turn#checkpoint) before another server may take them over.
+   */
   private void heartbeat() {
-    if (!running) {
+    leaseTick = System.nanoTime();
+    if (!running || (active.isEmpty() && claiming.isEmpty())) {
       return;
     }
     try {
-      long now = engine.now();
-      if (!active.isEmpty() || !claiming.isEmpty()) {
-        // a snapshot: turns that start after the query must not be taken for lost claims, and
-        // the IN list must not change while it is bound
-        List<Turn> turns = List.copyOf(active.values());
-        List<String> uids = turns.stream().map(Turn::uid).toList();
-        java.util.Set<String> live = new java.util.HashSet<>(uids);
-        live.addAll(claiming);
-        Map<String, Object[]> held = engine.tx().inTransaction(em -> {
-          engine.store().renewLeases(em, engine.serverId(), live,
-              now + engine.config().lease().toMillis());
-          return engine.store().heldState(em, engine.serverId(), uids);
-        });
-        for (Turn turn : turns) {
-          Object[] row = held.get(turn.uid());
-          if (row == null || ((Number) row[1]).intValue() != turn.gen()) {
-            turn.abandon();
-          } else if ("pause".equals(row[2])) {
+      engine.hooks().beforeLeaseRenewal(engine.serverId());
+      long started = System.nanoTime();
+      // a snapshot: turns that start after the query must not be taken for lost claims
+      List<Turn> turns = List.copyOf(active.values());
+      java.util.Set<String> live = new java.util.HashSet<>();
+      turns.forEach(t -> live.add(t.uid()));
+      live.addAll(claiming);
+      Map<String, Leases.Held> held = Leases.renew(engine.tx().leaseDataSource(),
+          engine.serverId(), live, engine.config().lease().toMillis());
+      for (Turn turn : turns) {
+        Leases.Held row = held.get(turn.uid());
+        if (row == null || row.gen() != turn.gen() || row.epoch() != turn.claim.epoch()) {
+          turn.abandon();
+        } else {
+          turn.leaseRenewed(started);
+          if ("pause".equals(row.control())) {
             turn.pauseRequested = true;
           }
         }
       }
-      if (now - lastSweep > 60_000) {
-        lastSweep = now;
-        engine.sweepRetention();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      if (!engine.health().failed(e)) {
+        LOG.log(Level.WARNING, "workflow lease heartbeat failed", e);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts one batch of the retention sweep, off the lease thread, when this server holds the
+   * retention lock (one server at a time sweeps); a full batch asks for the next one soon.
+   */
+  private void sweep() {
+    if (!running || !engine.health().isUp() || !sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      engine.branchExecutor().execute(() -> {
+        try {
+          if (!Leases.tryLock(engine.tx().leaseDataSource(), "retention", engine.serverId(),
+              120_000)) {
+            return;
+          }
+          int n = engine.sweepRetentionBatch();
+          if (n > 0) {
+            LOG.info("deleted " + n + " finished workflow instances past their retention");
+          }
+          if (n == WorkflowEngine.SWEEP_BATCH && running) {
+            leases.schedule(this::sweep, 1, TimeUnit.SECONDS);
+          }
+        } catch (java.sql.SQLException | RuntimeException e) {
+          if (!engine.health().failed(e)) {
+            LOG.log(Level.WARNING, "retention sweep failed; retried at the next tick", e);
+          }
+        } finally {
+          sweeping.set(false);
+        }
+      });
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "workflow lease heartbeat failed", e);
+      sweeping.set(false);
     }
   }
 

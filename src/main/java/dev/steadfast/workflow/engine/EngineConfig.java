@@ -45,6 +45,15 @@ public record EngineConfig(
     }
   }
 
+  /**
+   * How long before its lease runs out a server stops running steps of an instance whose lease it
+   * could not renew: a fifth of the lease (6 s of the default 30 s), enough for a renewal round trip
+   * and a step boundary, so it stops before another server may take the instance over.
+   */
+  public Duration leaseMargin() {
+    return lease.dividedBy(5);
+  }
+
   /** Defaults: 64 workers, 30 s lease, 2 s poll, 1,024 steps, 30 days retention. */
   public static EngineConfig defaults(String serverId) {
     return new EngineConfig(

@@ -36,6 +36,12 @@ public interface TestHooks {
     return Optional.empty();
   }
 
+  /**
+   * Called on the lease thread before each lease renewal of server {@code serverId}; a fault
+   * test blocks here to stall the heartbeat, as a long GC pause or a starved thread would.
+   */
+  default void beforeLeaseRenewal(String serverId) throws InterruptedException {}
+
   /** Whether this wait times out at once. */
   default boolean forceEventTimeout(String workflow, String instanceId, String name) {
     return false;

@@ -16,4 +16,12 @@ public interface Transactor {
    * JDBC. Connections taken from it outside a transaction commit on their own (no JTA).
    */
   DataSource dataSource();
+
+  /**
+   * Where lease renewals, probes and maintenance locks take their connections: by default the
+   * journal's; the server gives them a small pool of their own, so nothing else can starve them.
+   */
+  default DataSource leaseDataSource() {
+    return dataSource();
+  }
 }

@@ -12,6 +12,7 @@ import dev.steadfast.workflow.WorkflowEvent;
 import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.WorkflowStep;
 import dev.steadfast.workflow.store.AttemptRecord;
+import dev.steadfast.workflow.store.Claim;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.JournalWriter.Stmt;
 import dev.steadfast.workflow.store.StepRecord;
@@ -62,6 +63,13 @@ final class Turn implements WorkflowStep {
   private final WorkflowEngine engine;
   private final WorkflowDefinition def;
   final InstanceRecord instance;
+  /** This turn's claim: every journal write of the turn is conditional on it. */
+  final Claim claim;
+  /**
+   * System.nanoTime() after which the lease may have run out (the last successful renewal plus the
+   * lease, minus a margin): from then on the turn runs no further step.
+   */
+  private volatile long leaseDeadline;
   private final Map<String, StepRecord> journal = new ConcurrentHashMap<>();
   private final Map<String, Integer> counters = new HashMap<>();
   private final AtomicInteger nextSeq = new AtomicInteger();
@@ -71,10 +79,18 @@ final class Turn implements WorkflowStep {
   volatile boolean pauseRequested;
   private volatile boolean abandoned;
 
-  Turn(WorkflowEngine engine, WorkflowDefinition def, InstanceRecord instance, List<StepRecord> steps) {
+  /**
+   * @param epoch the claim epoch the claim gave the instance
+   * @param claimedAtNanos System.nanoTime() taken before the claim was sent: the lease runs from
+   *     no earlier than that
+   */
+  Turn(WorkflowEngine engine, WorkflowDefinition def, InstanceRecord instance, long epoch,
+      long claimedAtNanos, List<StepRecord> steps) {
     this.engine = engine;
     this.def = def;
     this.instance = instance;
+    this.claim = new Claim(instance.uid(), engine.serverId(), epoch, engine.journal().dialect());
+    leaseRenewed(claimedAtNanos);
     this.pauseRequested = "pause".equals(instance.control());
     int maxSeq = -1;
     for (StepRecord s : steps) {
@@ -93,6 +109,17 @@ final class Turn implements WorkflowStep {
 
   int gen() {
     return instance.gen();
+  }
+
+  /** A renewal that started at {@code renewedAtNanos} extended this turn's lease. */
+  void leaseRenewed(long renewedAtNanos) {
+    leaseDeadline = renewedAtNanos + engine.config().lease().toNanos()
+        - engine.config().leaseMargin().toNanos();
+  }
+
+  /** Whether the lease may have run out: no renewal succeeded for the lease minus the margin. */
+  boolean leaseLapsed() {
+    return System.nanoTime() - leaseDeadline > 0;
   }
 
   /**
@@ -350,15 +377,15 @@ final class Turn implements WorkflowStep {
       boolean insert, boolean startWritten, StepRecord step, AttemptRecord a) {
     List<Stmt> stmts = new ArrayList<>(3);
     if (lostAttempt) {
-      stmts.add(WorkflowStore.markLostAttemptsStmt(uid(), gen(), key, attempt, start));
+      stmts.add(WorkflowStore.markLostAttemptsStmt(claim, gen(), key, attempt, start));
     }
     if (insert) {
-      stmts.addAll(Arrays.asList(WorkflowStore.insertStepWithAttemptStmts(
-          engine.journal().dialect(), uid(), gen(), step, a)));
+      stmts.addAll(Arrays.asList(WorkflowStore.insertStepWithAttemptStmts(claim, gen(), step,
+          a)));
     } else {
-      stmts.add(WorkflowStore.updateStepStmt(uid(), gen(), step));
-      stmts.add(startWritten ? WorkflowStore.finishAttemptStmt(uid(), gen(), key, a)
-          : WorkflowStore.insertAttemptStmt(uid(), gen(), key, a));
+      stmts.add(WorkflowStore.updateStepStmt(claim, gen(), step));
+      stmts.add(startWritten ? WorkflowStore.finishAttemptStmt(claim, gen(), key, a)
+          : WorkflowStore.insertAttemptStmt(claim, gen(), key, a));
     }
     return stmts;
   }
@@ -428,7 +455,7 @@ final class Turn implements WorkflowStep {
       }
       StepRecord r = new StepRecord(key, nextSeq.getAndIncrement(), "sleep", name, count,
           StepState.SLEEPING, null, null, null, null, null, 0, 0, now, null, due, null, null);
-      journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(uid(), gen(), r))));
+      journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(claim, gen(), r))));
       journal.put(key, r);
       engine.emit(EngineEvent.Type.SLEEP_START, def.name(), instance.instanceId(), stepName, 0, null, null);
       rec = r;
@@ -446,7 +473,7 @@ final class Turn implements WorkflowStep {
     StepRecord slept = new StepRecord(key, rec.seq(), "sleep", name, count, StepState.SLEPT, null,
         null, null, null, null, 0, 0, rec.startedAt(), Math.max(now, rec.dueAt()), rec.dueAt(),
         null, null);
-    journal(new ArrayList<>(List.of(WorkflowStore.updateStepStmt(uid(), gen(), slept))));
+    journal(new ArrayList<>(List.of(WorkflowStore.updateStepStmt(claim, gen(), slept))));
     journal.put(key, slept);
     engine.emit(EngineEvent.Type.SLEEP_COMPLETE, def.name(), instance.instanceId(), stepName, 0, null, null);
   }
@@ -488,6 +515,10 @@ final class Turn implements WorkflowStep {
     long dueAt = due;
     StepRecord[] got = new StepRecord[1];
     write(em -> {
+      if (!engine.store().fence(em, claim)) {
+        throw new Signals.Abandon("the claim on instance " + instance.instanceId()
+            + " was lost (taken over, terminated or restarted)");
+      }
       Object[] event = mocked.isPresent()
           ? new Object[] {engine.json().write(mocked.get().orElse(null)), now}
           : engine.store().consumeEvent(em, uid(), type, gen(), key);
@@ -610,6 +641,13 @@ final class Turn implements WorkflowStep {
     if (abandoned) {
       throw new Signals.Abandon("instance was terminated or restarted");
     }
+    if (leaseLapsed()) {
+      // another server may own the instance by now: run nothing more (the writes are fenced
+      // anyway, but a step's side effects are not)
+      abandoned = true;
+      throw new Signals.Abandon("the lease on instance " + instance.instanceId()
+          + " was not renewed in time");
+    }
     if (pauseRequested) {
       throw new Signals.Suspend(0, true);
     }
@@ -623,8 +661,9 @@ final class Turn implements WorkflowStep {
 
   /**
    * Journal statements of this turn, group-committed with other turns' writes. Returns once they
-   * are durable. A failure, or an update that finds no row (the instance was restarted or deleted
-   * meanwhile), abandons the turn.
+   * are durable. A failure, or a statement refused by its claim condition (another server took
+   * the instance over, or it was restarted, terminated or deleted meanwhile), abandons the turn:
+   * no further step runs.
    */
   private void journal(List<Stmt> stmts) {
     int[] counts;
@@ -634,10 +673,11 @@ final class Turn implements WorkflowStep {
       throw failedWrite(e);
     }
     for (int i = 0; i < stmts.size(); i++) {
-      String sql = stmts.get(i).sql();
-      if (counts[i] == 0 && sql.startsWith("UPDATE sf_step")) {
-        throw new Signals.Abandon("the journal of instance " + instance.instanceId()
-            + " changed under the turn (restarted or deleted)");
+      // every statement but the lost-attempt marking writes exactly one row while the claim holds
+      if (counts[i] == 0 && !stmts.get(i).sql().contains("'AttemptLost'")) {
+        abandoned = true;
+        throw new Signals.Abandon("a journal write of instance " + instance.instanceId()
+            + " was refused: the claim is gone (taken over, restarted, terminated or deleted)");
       }
     }
   }
@@ -649,18 +689,25 @@ final class Turn implements WorkflowStep {
         work.accept(em);
         return null;
       });
+    } catch (Signals.Abandon a) {
+      abandoned = true;
+      throw a;
     } catch (RuntimeException e) {
       throw failedWrite(e);
     }
   }
 
-  /** A journal write failed: the turn ends here (another server may have taken it over). */
+  /**
+   * A journal write failed: the turn ends here. The claim stays this server's, so the dispatcher
+   * runs the instance again: at once when the database is back after an outage, after a back-off
+   * for any other failure.
+   */
   private Signals.Abandon failedWrite(RuntimeException e) {
     if (abandoned) {
       return new Signals.Abandon("instance was terminated or restarted");
     }
-    LOG.log(Level.WARNING, "journal write for instance " + instance.instanceId()
-        + " failed; abandoning the turn (another server may have taken it over)", e);
+    abandoned = true;
+    engine.turnWriteFailed(this, e);
     return new Signals.Abandon("journal write failed: " + e.getMessage());
   }
 
@@ -687,12 +734,12 @@ final class Turn implements WorkflowStep {
       }
       List<Stmt> stmts = new ArrayList<>(4);
       if (lostAttempt) {
-        stmts.add(WorkflowStore.markLostAttemptsStmt(uid(), gen(), running.key(),
+        stmts.add(WorkflowStore.markLostAttemptsStmt(claim, gen(), running.key(),
             running.attempts(), start));
       }
-      stmts.add(newStep ? WorkflowStore.insertStepStmt(uid(), gen(), running)
-          : WorkflowStore.updateStepStmt(uid(), gen(), running));
-      stmts.add(WorkflowStore.insertAttemptStmt(uid(), gen(), running.key(),
+      stmts.add(newStep ? WorkflowStore.insertStepStmt(claim, gen(), running)
+          : WorkflowStore.updateStepStmt(claim, gen(), running));
+      stmts.add(WorkflowStore.insertAttemptStmt(claim, gen(), running.key(),
           new AttemptRecord(running.attempts(), start, null, null, null, null)));
       try {
         journal(stmts);

@@ -56,6 +56,7 @@ public final class WorkflowEngine {
   private final Dispatcher dispatcher;
   private final JournalWriter journal;
   private final AttemptMonitor monitor;
+  private final DatabaseHealth health;
   private volatile TestHooks hooks = TestHooks.NONE;
 
   public WorkflowEngine(
@@ -75,6 +76,7 @@ public final class WorkflowEngine {
     this.branchExecutor = branchExecutor;
     this.scheduler = scheduler;
     this.clock = clock;
+    this.health = new DatabaseHealth(tx.leaseDataSource(), this::databaseBack);
     this.dispatcher = new Dispatcher(this);
     this.journal = new JournalWriter(tx.dataSource(), config.journalWriters());
     this.monitor = new AttemptMonitor(scheduler, branchExecutor);
@@ -168,16 +170,18 @@ public final class WorkflowEngine {
     boolean own = dispatcher.reserveSlot();
     long now = now();
     InstanceEntity e = newInstance(def, instanceId, paramsJson, now);
+    long claimedAt = System.nanoTime();
     if (own) {
       claimAtCreate(e, now);
     }
     try {
       // group-committed with the journal writes of running turns; a duplicate id fails the
       // INSERT on the unique (workflow_name, instance_id) key, and only this write
-      journal.write(e.getUid(), WorkflowStore.insertInstanceStmt(e));
+      journal.write(e.getUid(), WorkflowStore.insertInstanceStmt(e,
+          own ? config.lease().toMillis() : null));
     } catch (RuntimeException ex) {
       if (own) {
-        dispatcher.releaseSlot();
+        dispatcher.releaseSlot(e.getUid());
       }
       if (ex instanceof WorkflowException) {
         throw ex;
@@ -190,7 +194,7 @@ public final class WorkflowEngine {
     emit(Type.WORKFLOW_QUEUED, def.name(), instanceId, null, 0, null, null);
     if (own) {
       emit(Type.WORKFLOW_START, def.name(), instanceId, null, 0, null, null);
-      dispatcher.runClaimed(recordOf(e));
+      dispatcher.runClaimed(recordOf(e), claimedAt);
     } else {
       dispatcher.requestPoll();
     }
@@ -216,6 +220,7 @@ public final class WorkflowEngine {
     }
     // as create: the instances this server has free workers for are inserted claimed by it and
     // start at once; the rest wait for the dispatcher
+    long claimedAt = System.nanoTime();
     for (InstanceEntity e : rows) {
       if (!dispatcher.reserveSlot()) {
         break;
@@ -227,16 +232,20 @@ public final class WorkflowEngine {
       created = tx.inTransaction(em -> {
         Set<String> existing = store.existingIds(em, def.name(), ids);
         List<InstanceEntity> out = new ArrayList<>();
+        List<JournalWriter.Stmt> inserts = new ArrayList<>();
         for (InstanceEntity e : rows) {
           if (!existing.contains(e.getInstanceId())) {
-            store.insertInstance(em, e);
+            inserts.add(WorkflowStore.insertInstanceStmt(e,
+                e.getOwner() != null ? config.lease().toMillis() : null));
             out.add(e);
           }
         }
+        store.execute(em, inserts);
         return out;
       });
     } catch (RuntimeException ex) {
-      rows.stream().filter(e -> e.getOwner() != null).forEach(e -> dispatcher.releaseSlot());
+      rows.stream().filter(e -> e.getOwner() != null)
+          .forEach(e -> dispatcher.releaseSlot(e.getUid()));
       throw ex;
     }
     Set<InstanceEntity> inserted = java.util.Collections.newSetFromMap(
@@ -244,7 +253,7 @@ public final class WorkflowEngine {
     inserted.addAll(created);
     for (InstanceEntity e : rows) {
       if (e.getOwner() != null && !inserted.contains(e)) {
-        dispatcher.releaseSlot(); // its id was in use: skipped
+        dispatcher.releaseSlot(e.getUid()); // its id was in use: skipped
       }
     }
     List<WorkflowInstance> handles = new ArrayList<>();
@@ -254,7 +263,7 @@ public final class WorkflowEngine {
       handles.add(new Handle(this, def, e.getInstanceId()));
       if (e.getOwner() != null) {
         emit(Type.WORKFLOW_START, def.name(), e.getInstanceId(), null, 0, null, null);
-        dispatcher.runClaimed(recordOf(e));
+        dispatcher.runClaimed(recordOf(e), claimedAt);
       } else {
         queued = true;
       }
@@ -270,6 +279,8 @@ public final class WorkflowEngine {
    * handed to a worker right after the commit (no claim, no status update before its first step).
    */
   private void claimAtCreate(InstanceEntity e, long now) {
+    // marked as being claimed until its turn is running: a poll must not claim it meanwhile
+    dispatcher.markClaiming(e.getUid());
     e.setOwner(config.serverId());
     e.setLeaseUntil(now + config.lease().toMillis());
     e.setStatus(Status.RUNNING.wireName());
@@ -586,7 +597,7 @@ public final class WorkflowEngine {
     InstanceRecord r = turn.instance;
     Long ended = status.isFinished() ? now : null;
     return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
-        WorkflowStore.releaseStmt(r.uid(), config.serverId(), r.gen(), r.signals(), checkSignals,
+        WorkflowStore.releaseStmt(turn.claim, r.gen(), r.signals(), checkSignals,
             status.wireName(), due, output, errorName, errorMessage, ended, now)));
   }
 
@@ -598,8 +609,11 @@ public final class WorkflowEngine {
     InstanceRecord r = turn.instance;
     boolean[] paused = new boolean[1];
     boolean rerun = tx.inTransaction(em -> {
+      if (!store.fence(em, turn.claim)) {
+        return false; // taken over, terminated or restarted meanwhile
+      }
       InstanceEntity e = store.lockInstanceByUid(em, r.uid());
-      if (e == null || !config.serverId().equals(e.getOwner()) || e.getGen() != r.gen()) {
+      if (e == null || e.getGen() != r.gen()) {
         return false;
       }
       long now = now();
@@ -625,24 +639,72 @@ public final class WorkflowEngine {
     }
   }
 
-  /** Deletes finished instances older than the retention period, a batch at a time. */
+  /** Rows the retention sweep deletes per transaction (and per tick of the periodic sweep). */
+  static final int SWEEP_BATCH = 500;
+
+  /** Deletes every finished instance older than the retention period, a batch at a time. */
   void sweepRetention() {
-    long cutoff = now() - config.retention().toMillis();
     int total = 0;
-    while (true) {
-      int n = tx.inTransaction(em -> {
-        List<String> uids = store.expired(em, cutoff, 500);
-        store.deleteInstances(em, uids);
-        return uids.size();
-      });
+    int n;
+    do {
+      n = sweepRetentionBatch();
       total += n;
-      if (n < 500) {
-        break;
-      }
-    }
+    } while (n == SWEEP_BATCH);
     if (total > 0) {
       LOG.info("deleted " + total + " finished workflow instances past their retention");
     }
+  }
+
+  /** Deletes one batch of finished instances past their retention; returns how many. */
+  int sweepRetentionBatch() {
+    long cutoff = now() - config.retention().toMillis();
+    return tx.inTransaction(em -> {
+      List<String> uids = store.expired(em, cutoff, SWEEP_BATCH);
+      store.deleteInstances(em, uids);
+      return uids.size();
+    });
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  /** The database's reachability as this engine sees it (readiness checks use it). */
+  public DatabaseHealth health() {
+    return health;
+  }
+
+  /**
+   * Null while the engine makes progress, else why it looks stuck (liveness checks use it): a
+   * dispatcher or lease thread that stopped ticking, or a journal write waiting far longer than
+   * any database round trip should take while the database is reachable.
+   */
+  public String stuck() {
+    String d = dispatcher.stuck();
+    if (d != null) {
+      return d;
+    }
+    long oldest = journal.oldestWaitMillis();
+    long limit = Math.max(60_000, 2 * config.lease().toMillis());
+    if (health.isUp() && oldest > limit) {
+      return "a journal write has waited " + oldest + " ms";
+    }
+    return null;
+  }
+
+  /**
+   * A journal write of a turn failed (not refused: failed). The turn is abandoned with its claim
+   * still ours; the dispatcher runs it again when the database is back, or after a back-off.
+   */
+  void turnWriteFailed(Turn turn, RuntimeException e) {
+    if (!health.failed(e)) {
+      LOG.log(Level.WARNING, "journal write for instance " + turn.instance.instanceId()
+          + " failed; the turn runs again after a back-off", e);
+    }
+    dispatcher.retryLater(turn.uid());
+  }
+
+  /** The database answers again: run at once what failed while it did not. */
+  private void databaseBack() {
+    dispatcher.databaseBack();
   }
 
   // ------------------------------------------------------------------ events

@@ -76,6 +76,8 @@ public final class JournalWriter {
   private volatile Dialect dialect;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
+  /** Batches being executed now, by leader thread, with System.nanoTime() at their start. */
+  private final Map<Thread, Long> executing = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param dataSource where connections come from; one is borrowed per batch
@@ -113,6 +115,23 @@ public final class JournalWriter {
     return d;
   }
 
+  /**
+   * How long the oldest write not yet committed has waited (queued or in a batch being
+   * executed), in milliseconds; 0 when there is none. A liveness check reads it.
+   */
+  public long oldestWaitMillis() {
+    long now = System.nanoTime();
+    long oldest = now;
+    Write<?> head = queue.peek();
+    if (head != null && head.queuedAt != 0) {
+      oldest = Math.min(oldest, head.queuedAt);
+    }
+    for (long t : executing.values()) {
+      oldest = Math.min(oldest, t);
+    }
+    return (now - oldest) / 1_000_000L;
+  }
+
   /** Batches committed and writes in them so far. */
   public long[] counters() {
     return new long[] {batches.get(), writes.get()};
@@ -124,6 +143,7 @@ public final class JournalWriter {
     final Stmt[] stmts;
     final Function<int[], R> result;
     volatile Thread waiter;
+    volatile long queuedAt;
     private volatile boolean done;
     private R value;
     private RuntimeException error;
@@ -174,6 +194,7 @@ public final class JournalWriter {
    */
   public <R> R run(Write<R> w) {
     w.waiter = Thread.currentThread();
+    w.queuedAt = System.nanoTime();
     queue.add(w);
     boolean interrupted = false;
     while (!w.done) {
@@ -181,9 +202,11 @@ public final class JournalWriter {
         try {
           List<Write<?>> batch = drain();
           if (!batch.isEmpty()) {
+            executing.put(Thread.currentThread(), System.nanoTime());
             execute(batch);
           }
         } finally {
+          executing.remove(Thread.currentThread());
           permits.release();
         }
         // hand over: the oldest waiting write's caller leads the next batch

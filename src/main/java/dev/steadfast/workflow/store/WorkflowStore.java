@@ -222,15 +222,34 @@ public final class WorkflowStore {
 
   // ---------------------------------------------------------------- dispatch
 
-  /** Uids of instances due to run that nobody holds, earliest first. */
-  public List<String> due(EntityManager em, long now, int limit) {
-    return em.createQuery(
-            "SELECT i.uid FROM InstanceEntity i WHERE i.dueAt <= :now"
-                + " AND (i.owner IS NULL OR i.leaseUntil < :now) ORDER BY i.dueAt",
-            String.class)
-        .setParameter("now", now)
-        .setMaxResults(limit)
-        .getResultList();
+  /**
+   * The database's clock in epoch milliseconds, as SQL (the same on H2 and PostgreSQL). Leases are
+   * set and compared with it, so servers whose clocks disagree still agree on when one expires.
+   */
+  public static final String DB_NOW = "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+
+  /**
+   * Uids of instances due to run that nobody holds (or whose lease ran out), earliest first; also
+   * those {@code self} holds, which include claims of turns this server abandoned (a failed
+   * write): the caller skips its own running turns and may claim the others again at once.
+   */
+  public List<String> due(EntityManager em, long now, int limit, String self) {
+    return em.unwrap(Session.class).doReturningWork(c -> {
+      try (java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM sf_instance"
+          + " WHERE due_at <= ? AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)"
+          + " ORDER BY due_at LIMIT ?")) {
+        p.setLong(1, now);
+        p.setString(2, self);
+        p.setInt(3, limit);
+        List<String> out = new ArrayList<>();
+        try (java.sql.ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+        return out;
+      }
+    });
   }
 
   /**
@@ -262,22 +281,28 @@ public final class WorkflowStore {
       + " occurrence, state, config, result, result_type, error_name, error_message, attempts,"
       + " failures, started_at, ended_at, due_at, event_type, event_at";
 
+  /** A claimed instance row and the claim epoch the claim gave it. */
+  public record Claimed(InstanceRecord row, long epoch) {}
+
   /**
-   * Claims the instances among {@code uids} that are due and unheld, for {@code owner} until
-   * {@code leaseUntil}, in the caller's transaction: one JDBC batch of conditional UPDATEs and
-   * one SELECT, whatever the number. Returns the claimed rows as they are now.
+   * Claims the instances among {@code uids} that are due and unheld (or held by {@code owner}
+   * itself: the caller passes only instances it runs no turn of), for {@code owner} for {@code
+   * leaseMillis} of the database's clock, bumping each one's claim epoch, in the caller's
+   * transaction: one JDBC batch of conditional UPDATEs and one SELECT, whatever the number.
+   * Returns the claimed rows as they are now.
    */
-  public List<InstanceRecord> claimMany(EntityManager em, List<String> uids, String owner,
-      long leaseUntil, long now) {
+  public List<Claimed> claimMany(EntityManager em, List<String> uids, String owner,
+      long leaseMillis, long now) {
     if (uids.isEmpty()) {
       return List.of();
     }
     return em.unwrap(Session.class).doReturningWork(c -> {
       List<JournalWriter.Stmt> claims = new ArrayList<>();
       for (String uid : uids) {
-        claims.add(new JournalWriter.Stmt("UPDATE sf_instance SET owner = ?, lease_until = ?"
-            + " WHERE uid = ? AND due_at <= ? AND (owner IS NULL OR lease_until < ?)",
-            owner, leaseUntil, uid, now, now));
+        claims.add(new JournalWriter.Stmt("UPDATE sf_instance SET owner = ?, lease_until = "
+            + DB_NOW + " + ?, epoch = epoch + 1 WHERE uid = ? AND due_at <= ?"
+            + " AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)",
+            owner, leaseMillis, uid, now, owner));
       }
       int[] counts = JournalWriter.execute(c, claims);
       List<String> claimed = new ArrayList<>();
@@ -287,22 +312,22 @@ public final class WorkflowStore {
         }
       }
       if (claimed.isEmpty()) {
-        return List.<InstanceRecord>of();
+        return List.<Claimed>of();
       }
-      List<InstanceRecord> out = new ArrayList<>();
+      List<Claimed> out = new ArrayList<>();
       try (java.sql.PreparedStatement p = c.prepareStatement("SELECT " + INSTANCE_COLUMNS
-          + " FROM sf_instance WHERE uid IN (" + placeholders(claimed.size()) + ")")) {
+          + ", epoch FROM sf_instance WHERE uid IN (" + placeholders(claimed.size()) + ")")) {
         for (int i = 0; i < claimed.size(); i++) {
           p.setString(i + 1, claimed.get(i));
         }
         try (java.sql.ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
-            out.add(new InstanceRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getString(8), rs.getString(9), rs.getString(10), rs.getLong(11),
-                rs.getLong(12), longOrNull(rs, 13), longOrNull(rs, 14), longOrNull(rs, 15),
-                rs.getString(16), longOrNull(rs, 17), rs.getInt(18), rs.getLong(19),
-                rs.getString(20)));
+            out.add(new Claimed(new InstanceRecord(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getLong(11), rs.getLong(12), longOrNull(rs, 13), longOrNull(rs, 14),
+                longOrNull(rs, 15), rs.getString(16), longOrNull(rs, 17), rs.getInt(18),
+                rs.getLong(19), rs.getString(20)), rs.getLong(21)));
           }
         }
       }
@@ -378,23 +403,6 @@ public final class WorkflowStore {
     return rs.wasNull() ? null : v;
   }
 
-  /**
-   * Extends the leases of the given instances, if {@code owner} still holds them. Only turns that
-   * are really running get renewed: a claim whose turn died without releasing it simply expires,
-   * and the instance is taken over like a dead server's.
-   */
-  public int renewLeases(EntityManager em, String owner, Collection<String> uids, long leaseUntil) {
-    if (uids.isEmpty()) {
-      return 0;
-    }
-    return em.createQuery(
-            "UPDATE InstanceEntity i SET i.leaseUntil = :l WHERE i.owner = :o AND i.uid IN :u")
-        .setParameter("l", leaseUntil)
-        .setParameter("o", owner)
-        .setParameter("u", uids)
-        .executeUpdate();
-  }
-
   /** Drops every claim of {@code owner}: used at startup, when nothing of ours can be running. */
   public int releaseAll(EntityManager em, String owner) {
     return em.createQuery(
@@ -403,23 +411,18 @@ public final class WorkflowStore {
         .executeUpdate();
   }
 
-  /** For the given uids: the ones still held by {@code owner}, with their gen and control. */
-  public Map<String, Object[]> heldState(EntityManager em, String owner, Collection<String> uids) {
-    Map<String, Object[]> out = new HashMap<>();
-    if (uids.isEmpty()) {
-      return out;
-    }
-    for (Object[] row :
-        em.createQuery(
-                "SELECT i.uid, i.gen, i.control FROM InstanceEntity i WHERE i.uid IN :u"
-                    + " AND i.owner = :o",
-                Object[].class)
-            .setParameter("u", uids)
-            .setParameter("o", owner)
-            .getResultList()) {
-      out.put((String) row[0], row);
-    }
-    return out;
+  /**
+   * Locks the instance row and tells whether {@code claim} still holds, in the caller's
+   * transaction: a journal write made in a JPA transaction (a waitForEvent, a settlement) runs
+   * this first and writes nothing when it is false.
+   */
+  public boolean fence(EntityManager em, Claim claim) {
+    return em.createNativeQuery("UPDATE sf_instance SET epoch = epoch WHERE uid = ? AND owner = ?"
+            + " AND epoch = ?")
+        .setParameter(1, claim.uid())
+        .setParameter(2, claim.owner())
+        .setParameter(3, claim.epoch())
+        .executeUpdate() == 1;
   }
 
   // ---------------------------------------------------------------- journal
@@ -457,14 +460,21 @@ public final class WorkflowStore {
 
   // ---------------------------------------------------------------- group-committed writes
 
-  private static final String INSERT_STEP_VALUES =
-      "(" + STEP_COLUMNS + ") VALUES (" + placeholders(20) + ")";
-  private static final String INSERT_ATTEMPT_VALUES = "(instance_uid, gen,"
+  // Every statement below is fenced: it writes only while the turn's claim holds (Claim), and
+  // its update count is 0 otherwise. Inserts are INSERT ... SELECT ... WHERE <claim holds>.
+  private static final String INSERT_STEP_SELECT =
+      "(" + STEP_COLUMNS + ") SELECT " + placeholders(20);
+  private static final String INSERT_ATTEMPT_SELECT = "(instance_uid, gen,"
       + " step_key, attempt, started_at, ended_at, success, error_name, error_message)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  /** PostgreSQL: a step's row and its attempt's row in one statement (one round trip). */
-  private static final String INSERT_STEP_WITH_ATTEMPT_PG = "WITH s AS (INSERT INTO sf_step "
-      + INSERT_STEP_VALUES + ") INSERT INTO sf_attempt " + INSERT_ATTEMPT_VALUES;
+      + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
+  private static Object[] concat(Object[]... parts) {
+    List<Object> all = new ArrayList<>();
+    for (Object[] p : parts) {
+      all.addAll(java.util.Arrays.asList(p));
+    }
+    return all.toArray();
+  }
 
   private static Object[] stepParams(String uid, int gen, StepRecord s) {
     return new Object[] {uid, gen, s.key(), s.seq(), s.kind(), s.name(), s.occurrence(),
@@ -481,100 +491,112 @@ public final class WorkflowStore {
         JournalWriter.nullOf(a.errorName()), JournalWriter.nullOf(a.errorMessage())};
   }
 
-  /** A new step row. */
-  public static JournalWriter.Stmt insertStepStmt(String uid, int gen, StepRecord s) {
-    return new JournalWriter.Stmt("INSERT INTO sf_step " + INSERT_STEP_VALUES,
-        stepParams(uid, gen, s));
+  /** A new step row (count 0 when the claim no longer holds). */
+  public static JournalWriter.Stmt insertStepStmt(Claim c, int gen, StepRecord s) {
+    return new JournalWriter.Stmt("INSERT INTO sf_step " + INSERT_STEP_SELECT + " WHERE "
+        + c.condition(), concat(stepParams(c.uid(), gen, s), c.params()));
   }
 
-  /** A new attempt row. */
-  public static JournalWriter.Stmt insertAttemptStmt(String uid, int gen, String stepKey,
+  /** A new attempt row (count 0 when the claim no longer holds). */
+  public static JournalWriter.Stmt insertAttemptStmt(Claim c, int gen, String stepKey,
       AttemptRecord a) {
-    return new JournalWriter.Stmt("INSERT INTO sf_attempt " + INSERT_ATTEMPT_VALUES,
-        attemptParams(uid, gen, stepKey, a));
+    return new JournalWriter.Stmt("INSERT INTO sf_attempt " + INSERT_ATTEMPT_SELECT + " WHERE "
+        + c.condition(), concat(attemptParams(c.uid(), gen, stepKey, a), c.params()));
   }
 
-  /** A new step row with its one attempt: one statement on PostgreSQL, two elsewhere. */
-  public static JournalWriter.Stmt[] insertStepWithAttemptStmts(JournalWriter.Dialect dialect,
-      String uid, int gen, StepRecord s, AttemptRecord a) {
-    if (dialect == JournalWriter.Dialect.POSTGRESQL) {
-      Object[] sp = stepParams(uid, gen, s);
-      Object[] ap = attemptParams(uid, gen, s.key(), a);
-      Object[] all = java.util.Arrays.copyOf(sp, sp.length + ap.length);
-      System.arraycopy(ap, 0, all, sp.length, ap.length);
-      return new JournalWriter.Stmt[] {new JournalWriter.Stmt(INSERT_STEP_WITH_ATTEMPT_PG, all)};
+  /**
+   * A new step row with its one attempt: one statement on PostgreSQL (the claim check, the step
+   * row and the attempt row in one round trip), two elsewhere. Counts 0 when the claim is gone.
+   */
+  public static JournalWriter.Stmt[] insertStepWithAttemptStmts(Claim c, int gen, StepRecord s,
+      AttemptRecord a) {
+    if (c.dialect() == JournalWriter.Dialect.POSTGRESQL) {
+      String sql = "WITH s AS (INSERT INTO sf_step " + INSERT_STEP_SELECT + " WHERE "
+          + c.condition() + " RETURNING 1) INSERT INTO sf_attempt " + INSERT_ATTEMPT_SELECT
+          + " FROM s";
+      return new JournalWriter.Stmt[] {new JournalWriter.Stmt(sql,
+          concat(stepParams(c.uid(), gen, s), c.params(),
+              attemptParams(c.uid(), gen, s.key(), a)))};
     }
-    return new JournalWriter.Stmt[] {insertStepStmt(uid, gen, s),
-        insertAttemptStmt(uid, gen, s.key(), a)};
+    return new JournalWriter.Stmt[] {insertStepStmt(c, gen, s),
+        insertAttemptStmt(c, gen, s.key(), a)};
   }
 
-  /** Overwrites an existing step row (its count is 0 if the row is missing). */
-  public static JournalWriter.Stmt updateStepStmt(String uid, int gen, StepRecord s) {
+  /** Overwrites an existing step row (count 0 if the row is missing or the claim is gone). */
+  public static JournalWriter.Stmt updateStepStmt(Claim c, int gen, StepRecord s) {
     return new JournalWriter.Stmt("UPDATE sf_step SET seq = ?, kind = ?, name = ?,"
         + " occurrence = ?, state = ?, config = ?, result = ?, result_type = ?, error_name = ?,"
         + " error_message = ?, attempts = ?, failures = ?, started_at = ?, ended_at = ?,"
         + " due_at = ?, event_type = ?, event_at = ?"
-        + " WHERE instance_uid = ? AND gen = ? AND step_key = ?",
-        s.seq(), s.kind(), s.name(), s.occurrence(), s.state(), JournalWriter.nullOf(s.config()),
-        JournalWriter.nullOf(s.result()), JournalWriter.nullOf(s.resultType()),
-        JournalWriter.nullOf(s.errorName()), JournalWriter.nullOf(s.errorMessage()),
-        s.attempts(), s.failures(), s.startedAt(), JournalWriter.nullOf(s.endedAt()),
-        JournalWriter.nullOf(s.dueAt()), JournalWriter.nullOf(s.eventType()),
-        JournalWriter.nullOf(s.eventAt()), uid, gen, s.key());
+        + " WHERE instance_uid = ? AND gen = ? AND step_key = ? AND " + c.condition(),
+        concat(new Object[] {s.seq(), s.kind(), s.name(), s.occurrence(), s.state(),
+            JournalWriter.nullOf(s.config()), JournalWriter.nullOf(s.result()),
+            JournalWriter.nullOf(s.resultType()), JournalWriter.nullOf(s.errorName()),
+            JournalWriter.nullOf(s.errorMessage()), s.attempts(), s.failures(), s.startedAt(),
+            JournalWriter.nullOf(s.endedAt()), JournalWriter.nullOf(s.dueAt()),
+            JournalWriter.nullOf(s.eventType()), JournalWriter.nullOf(s.eventAt()), c.uid(), gen,
+            s.key()}, c.params()));
   }
 
-  /** The end of an attempt whose start row exists. */
-  public static JournalWriter.Stmt finishAttemptStmt(String uid, int gen, String stepKey,
+  /** The end of an attempt whose start row exists (count 0 when the claim is gone). */
+  public static JournalWriter.Stmt finishAttemptStmt(Claim c, int gen, String stepKey,
       AttemptRecord a) {
     return new JournalWriter.Stmt("UPDATE sf_attempt SET ended_at = ?, success = ?,"
         + " error_name = ?, error_message = ? WHERE instance_uid = ? AND gen = ? AND step_key = ?"
-        + " AND attempt = ?",
-        JournalWriter.nullOf(a.endedAt()), JournalWriter.nullOf(a.success()),
-        JournalWriter.nullOf(a.errorName()), JournalWriter.nullOf(a.errorMessage()), uid, gen,
-        stepKey, a.attempt());
+        + " AND attempt = ? AND " + c.condition(),
+        concat(new Object[] {JournalWriter.nullOf(a.endedAt()), JournalWriter.nullOf(a.success()),
+            JournalWriter.nullOf(a.errorName()), JournalWriter.nullOf(a.errorMessage()), c.uid(),
+            gen, stepKey, a.attempt()}, c.params()));
   }
 
   /**
    * Marks the attempts of a step that never ended (their server died) as lost, except attempt
-   * {@code current}, whose row the same write finishes.
+   * {@code current}, whose row the same write finishes. Its count may be 0 legitimately.
    */
-  public static JournalWriter.Stmt markLostAttemptsStmt(String uid, int gen, String stepKey,
+  public static JournalWriter.Stmt markLostAttemptsStmt(Claim c, int gen, String stepKey,
       int current, long now) {
     return new JournalWriter.Stmt("UPDATE sf_attempt SET ended_at = ?, success = FALSE,"
         + " error_name = 'AttemptLost', error_message = 'the server running this attempt"
         + " stopped before it ended' WHERE instance_uid = ? AND gen = ? AND step_key = ?"
-        + " AND ended_at IS NULL AND attempt <> ?", now, uid, gen, stepKey, current);
+        + " AND ended_at IS NULL AND attempt <> ? AND " + c.condition(),
+        concat(new Object[] {now, c.uid(), gen, stepKey, current}, c.params()));
   }
 
-  /** A new instance row. */
-  public static JournalWriter.Stmt insertInstanceStmt(InstanceEntity e) {
+  /**
+   * A new instance row; one created claimed ({@code leaseMillis} not null) gets claim epoch 1
+   * and a lease of that long on the database's clock.
+   */
+  public static JournalWriter.Stmt insertInstanceStmt(InstanceEntity e, Long leaseMillis) {
     return new JournalWriter.Stmt("INSERT INTO sf_instance (uid, workflow_name, instance_id,"
         + " status, params, trigger_source, version_id, created_at, modified_at, started_at,"
-        + " due_at, owner, lease_until, gen, signals)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        + " due_at, owner, lease_until, gen, signals, epoch)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT) + " + DB_NOW
+        + ", ?, ?, ?)",
         e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
         JournalWriter.nullOf(e.getParams()), e.getTriggerSource(), e.getVersionId(),
         e.getCreatedAt(), e.getModifiedAt(), JournalWriter.nullOf(e.getStartedAt()),
         JournalWriter.nullOf(e.getDueAt()),
-        JournalWriter.nullOf(e.getOwner()), JournalWriter.nullOf(e.getLeaseUntil()), e.getGen(),
-        e.getSignals());
+        JournalWriter.nullOf(e.getOwner()), JournalWriter.nullOf(leaseMillis), e.getGen(),
+        e.getSignals(), e.getOwner() == null ? 0L : 1L);
   }
 
   /**
    * Ends a turn: writes the outcome and gives up the claim, unless the row changed since the turn
-   * began (another owner, a new generation, or a signal). Its count is 1 if it was written.
+   * began (another owner or claim epoch, a new generation, or a signal). Its count is 1 if it was
+   * written.
    */
-  public static JournalWriter.Stmt releaseStmt(String uid, String owner, int gen,
+  public static JournalWriter.Stmt releaseStmt(Claim c, int gen,
       long seenSignals, boolean checkSignals, String status, Long dueAt, String output,
       String errorName, String errorMessage, Long endedAt, long now) {
     String sql = "UPDATE sf_instance SET status = ?, due_at = ?, output = ?, error_name = ?,"
         + " error_message = ?, ended_at = ?, modified_at = ?, owner = NULL, lease_until = NULL,"
         + " control = NULL, started_at = COALESCE(started_at, ?)"
-        + " WHERE uid = ? AND owner = ? AND gen = ?" + (checkSignals ? " AND signals = ?" : "");
+        + " WHERE uid = ? AND owner = ? AND epoch = ? AND gen = ?"
+        + (checkSignals ? " AND signals = ?" : "");
     List<Object> p = new ArrayList<>(List.of(status, JournalWriter.nullOf(dueAt),
         JournalWriter.nullOf(output), JournalWriter.nullOf(errorName),
-        JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(endedAt), now, now, uid, owner,
-        gen));
+        JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(endedAt), now, now, c.uid(),
+        c.owner(), c.epoch(), gen));
     if (checkSignals) {
       p.add(seenSignals);
     }
