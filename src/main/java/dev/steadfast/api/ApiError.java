@@ -37,7 +37,7 @@ public class ApiError extends RuntimeException {
   public static final int DUPLICATE_IN_BATCH = 10415;
   /** No agent class or persisted agent instance by that name (agents admin view). */
   public static final int AGENT_NOT_FOUND = 10404;
-  /** The server is still starting. */
+  /** The server is still starting, or cannot reach its database (503, with Retry-After). */
   public static final int UNAVAILABLE = 10503;
 
   private final int status;

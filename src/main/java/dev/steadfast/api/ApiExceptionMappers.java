@@ -1,6 +1,7 @@
 package dev.steadfast.api;
 
 import dev.steadfast.workflow.WorkflowException;
+import dev.steadfast.workflow.engine.DatabaseHealth;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -87,6 +88,12 @@ public final class ApiExceptionMappers {
         if (c instanceof ApiError a) {
           return Envelope.error(a);
         }
+      }
+      if (DatabaseHealth.isConnectivity(e)) {
+        // the database went away under this request: the engine reports (and logs) the outage
+        // once; each request gets a clear, retryable answer instead of a stack trace
+        LOG.log(Level.FINE, "REST API request failed: the database is unreachable", e);
+        return AvailabilityFilter.databaseDown();
       }
       LOG.log(Level.SEVERE, "REST API request failed", e);
       return Envelope.error(500, ApiError.INTERNAL, "internal error: " + e.getClass().getSimpleName());

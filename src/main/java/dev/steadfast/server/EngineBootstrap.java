@@ -44,6 +44,9 @@ import org.eclipse.microprofile.config.Config;
  * annotation-defined executor cannot read from configuration, and its threads are still
  * container-managed (naming, CDI, JTA work in them).
  */
+// Every pool validates a connection before handing it out (a database restart leaves broken ones
+// behind; one failing validation empties the pool), and a caller waits at most 10 s for one, well
+// under a lease (30 s by default), so a starved pool fails a call instead of costing claims.
 @DataSourceDefinition(
     name = "java:app/jdbc/steadfast",
     className = "dev.steadfast.server.SteadfastDataSource",
@@ -51,7 +54,10 @@ import org.eclipse.microprofile.config.Config;
     user = "${MPCONFIG=steadfast.db.user}",
     password = "${MPCONFIG=steadfast.db.password}",
     minPoolSize = 2,
-    maxPoolSize = 64)
+    maxPoolSize = 64,
+    properties = {
+        EngineBootstrap.VALIDATE, EngineBootstrap.VALIDATE_METHOD, EngineBootstrap.VALIDATOR,
+        EngineBootstrap.FAIL_ALL, EngineBootstrap.MAX_WAIT})
 // the journal's group commits: connections that never join a caller's JTA transaction (a
 // workflow created inside a user's transaction is committed on its own, like with REQUIRES_NEW,
 // and the batch it joins carries other turns' writes)
@@ -63,7 +69,24 @@ import org.eclipse.microprofile.config.Config;
     password = "${MPCONFIG=steadfast.db.password}",
     transactional = false,
     minPoolSize = 2,
-    maxPoolSize = 16)
+    maxPoolSize = 16,
+    properties = {
+        EngineBootstrap.VALIDATE, EngineBootstrap.VALIDATE_METHOD, EngineBootstrap.VALIDATOR,
+        EngineBootstrap.FAIL_ALL, EngineBootstrap.MAX_WAIT})
+// lease renewals, database probes and maintenance locks: a budget of their own that no REST
+// call, agent write or journal burst can take
+@DataSourceDefinition(
+    name = EngineBootstrap.LEASE_DATASOURCE,
+    className = "dev.steadfast.server.SteadfastDataSource",
+    url = "${MPCONFIG=steadfast.db.url}",
+    user = "${MPCONFIG=steadfast.db.user}",
+    password = "${MPCONFIG=steadfast.db.password}",
+    transactional = false,
+    minPoolSize = 1,
+    maxPoolSize = 3,
+    properties = {
+        EngineBootstrap.VALIDATE, EngineBootstrap.VALIDATE_METHOD, EngineBootstrap.VALIDATOR,
+        EngineBootstrap.FAIL_ALL, EngineBootstrap.MAX_WAIT})
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -73,6 +96,24 @@ public class EngineBootstrap {
 
   /** The non-transactional datasource of the journal's group commits. */
   public static final String JOURNAL_DATASOURCE = "java:app/jdbc/steadfast-journal";
+  /** The small pool of lease renewals, probes and maintenance locks. */
+  public static final String LEASE_DATASOURCE = "java:app/jdbc/steadfast-leases";
+
+  // Payara's pool settings for application-defined datasources
+  static final String VALIDATE = "fish.payara.is-connection-validation-required=true";
+  static final String VALIDATE_METHOD = "fish.payara.connection-validation-method=custom-validation";
+  static final String VALIDATOR =
+      "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation";
+  static final String FAIL_ALL = "fish.payara.fail-all-connections=true";
+  static final String MAX_WAIT = "fish.payara.max-wait-time-in-millis=10000";
+
+  /** The engine once started, for code that must not wait for this bean (API filters). */
+  private static volatile WorkflowEngine current;
+
+  /** The running engine of this application, or null while it starts (or after it stopped). */
+  public static WorkflowEngine runningEngine() {
+    return current;
+  }
 
   @Resource(lookup = "java:app/jdbc/steadfast")
   DataSource dataSource;
@@ -125,6 +166,7 @@ public class EngineBootstrap {
         scheduler, Clock.systemUTC());
     e.start();
     engine = e;
+    current = e;
     LOG.info("Steadfast workflow engine started in " + (System.currentTimeMillis() - t0)
         + " ms: server " + cfg.serverId() + ", " + registry.all().size() + " workflows "
         + registry.all().stream().map(WorkflowDefinition::name).sorted().toList() + ", "
@@ -133,6 +175,7 @@ public class EngineBootstrap {
 
   @PreDestroy
   void stop() {
+    current = null;
     WorkflowEngine e = engine;
     if (e != null) {
       e.stop(5_000);

@@ -21,9 +21,17 @@ public class JtaTransactor implements Transactor {
   @Resource(lookup = EngineBootstrap.JOURNAL_DATASOURCE)
   DataSource dataSource;
 
+  @Resource(lookup = EngineBootstrap.LEASE_DATASOURCE)
+  DataSource leaseDataSource;
+
   @Override
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  @Override
+  public DataSource leaseDataSource() {
+    return leaseDataSource;
   }
 
   @Override

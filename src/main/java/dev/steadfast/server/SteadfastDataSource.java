@@ -13,6 +13,14 @@ import javax.sql.DataSource;
  * ({@code STEADFAST_DB_URL}). The container instantiates it and sets url, user and password.
  */
 public class SteadfastDataSource implements DataSource {
+  /** PostgreSQL: how long opening a connection may take, in seconds (URL: connectTimeout). */
+  static final int CONNECT_TIMEOUT_SECONDS = 5;
+  /**
+   * PostgreSQL: how long a read may wait for the database, in seconds (URL: socketTimeout); a
+   * statement still running after this fails instead of holding its thread and connection.
+   */
+  static final int SOCKET_TIMEOUT_SECONDS = 60;
+
   private String url;
   private String user;
   private String password;
@@ -74,6 +82,21 @@ public class SteadfastDataSource implements DataSource {
         // the journal's group commits send batches of INSERTs: as multi-row INSERTs, they cost
         // the database one statement each instead of one per row
         pg.setReWriteBatchedInserts(true);
+      }
+      // no thread may wait forever on a database that went away without closing its sockets (a
+      // crashed host, a black-holing firewall): bounded connects and reads, TCP keep-alive. The
+      // URL may set each of these itself.
+      if (!url.contains("connectTimeout")) {
+        pg.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
+      }
+      if (!url.contains("loginTimeout")) {
+        pg.setLoginTimeout(CONNECT_TIMEOUT_SECONDS * 2);
+      }
+      if (!url.contains("socketTimeout")) {
+        pg.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
+      }
+      if (!url.contains("tcpKeepAlive")) {
+        pg.setTcpKeepAlive(true);
       }
       if (user != null && !user.isEmpty()) {
         pg.setUser(user);

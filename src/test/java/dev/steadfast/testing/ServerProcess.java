@@ -33,7 +33,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Path base;
   private String contextRoot = "/";
-  private int port;
+  private volatile int port;
   private Process process;
 
   /** A server for {@code war} keeping its state in {@code dataDir} (reusable across restarts). */

@@ -91,6 +91,7 @@ class FencingTest {
   void aServerWhoseLeaseLapsedCannotOverwriteTheNewOwnersResults() throws Exception {
     DataSource db = Databases.postgres();
     a = server(db, "server-a").start();
+    b = server(db, "server-b").start();
     a.engine.setTestHooks(new TestHooks() {
       @Override
       public void beforeLeaseRenewal(String serverId) throws InterruptedException {
@@ -98,19 +99,19 @@ class FencingTest {
       }
     });
     String id = "f-" + UUID.randomUUID();
-    WorkflowInstance onA = a.engine.<Long>client("fenced").create(id, 2_500L);
-    // server-a runs "a", then "slow" for 2.5 s; its lease (1 s) runs out meanwhile
+    WorkflowInstance onA = a.engine.<Long>client("fenced").create(id, 3_000L);
+    // server-a runs "a", then "slow" for 3 s; its lease (1 s) runs out meanwhile, and server-b
+    // (polling every 200 ms) takes the instance over
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (ran(id, "slow") == 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     assertEquals(1, ran(id, "slow"), "server-a started the slow step");
-    b = server(db, "server-b").start();
     WorkflowInstance onB = b.engine.<Long>client("fenced").get(id);
     assertEquals("a/attempt-2/c", b.await(onB, Status.COMPLETE, Duration.ofSeconds(20))
         .output(String.class), "server-b took the instance over and finished it");
-    // server-a's slow attempt ends after 2.5 s: give it time to try to write, and to go on
-    Thread.sleep(3_000);
+    // server-a's slow attempt ends after 3 s: give it time to try to write, and to go on
+    Thread.sleep(3_500);
 
     assertEquals(Status.COMPLETE, onA.status().status());
     assertEquals("a/attempt-2/c", onA.status().output(String.class));

@@ -74,8 +74,10 @@ class PostgresOutageTest {
     };
     Logger ours = Logger.getLogger("dev.steadfast");
     try (RestartablePostgres pg = new RestartablePostgres(dir)) {
-      // the default lease (30 s) and poll interval (2 s): recovering within a lease is the point
-      EngineConfig config = EngineConfig.defaults("outage-server").withWorkers(32);
+      // a lease of 2 minutes (and the default 2 s poll interval): instances that wait for their
+      // lease to run out cannot complete within the minute the test gives them
+      EngineConfig config = EngineConfig.defaults("outage-server").withWorkers(32)
+          .withLease(Duration.ofMinutes(2));
       try (EngineHarness h = new EngineHarness(pg.dataSource(), config)
           .register(EightSteps.class, EightSteps::new).start()) {
         WorkflowClient<Long> client = h.engine.client("eight-steps");
@@ -104,7 +106,7 @@ class PostgresOutageTest {
         pg.start();
         long back = System.nanoTime();
         for (WorkflowInstance i : all) {
-          long left = Duration.ofSeconds(20).toNanos() - (System.nanoTime() - back);
+          long left = Duration.ofSeconds(60).toNanos() - (System.nanoTime() - back);
           assertEquals(8, h.await(i, Status.COMPLETE, Duration.ofNanos(Math.max(1, left)))
               .output(Integer.class), i.id());
         }
