@@ -5,7 +5,6 @@ import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.engine.EngineEvent.Type;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.JournalWriter.Stmt;
-import dev.steadfast.workflow.store.Leases;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.WorkflowStore;
 import java.util.ArrayList;
@@ -14,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,10 +23,7 @@ import java.util.logging.Logger;
  * Finds instances that are due, claims them with a lease and runs their turns on the worker
  * executor, at most {@code workers} at once. Due times live in the database; the wake-up timer is
  * armed at the earliest one (or at the poll interval, to notice other servers' work and expired
- * leases). A heartbeat renews the leases of running turns and passes on pause requests and lost
- * claims. It runs on a thread of its own (nothing else scheduled can delay it) with connections of
- * its own ({@link Transactor#leaseDataSource()}); the same thread probes the database during an
- * outage and starts the retention sweep, which runs elsewhere, a batch per tick.
+ * leases). Its {@link LeaseKeeper} renews the leases of running turns.
  */
 final class Dispatcher {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
@@ -45,42 +38,26 @@ final class Dispatcher {
       new java.util.concurrent.atomic.AtomicInteger();
   /** Instances whose turn failed to write, and when (System.nanoTime) to run them again. */
   private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
-  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private final LeaseKeeper leases;
   private volatile boolean backlog;
   private volatile boolean running;
-  private ScheduledExecutorService leases;
-  /** System.nanoTime() of the last tick of the scheduler and of the lease thread (liveness). */
-  private volatile long schedulerTick = System.nanoTime();
-  private volatile long leaseTick = System.nanoTime();
 
   Dispatcher(WorkflowEngine engine) {
     this.engine = engine;
     this.slots = new Semaphore(engine.config().workers());
+    this.leases = new LeaseKeeper(engine, this);
   }
 
   void start() {
     running = true;
-    leases = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "steadfast-leases-" + engine.serverId());
-      t.setDaemon(true);
-      return t;
-    });
-    engine.health().start(leases);
-    long every = Math.max(200, engine.config().lease().toMillis() / 3);
-    leases.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
-    leases.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
-    // a tick on the shared scheduler proves it is not stuck (liveness)
-    engine.scheduler().scheduleWithFixedDelay(() -> schedulerTick = System.nanoTime(), 1, 1,
-        TimeUnit.SECONDS);
+    leases.start();
     requestPoll();
   }
 
   /** Stops taking work and waits up to {@code graceMillis} for running turns to end. */
   void stop(long graceMillis) {
     running = false;
-    if (leases != null) {
-      leases.shutdownNow();
-    }
+    leases.stop();
     engine.timer().cancel();
     long deadline = System.currentTimeMillis() + graceMillis;
     while (!active.isEmpty() && System.currentTimeMillis() < deadline) {
@@ -151,19 +128,17 @@ final class Dispatcher {
 
   /** Null while the scheduler and the lease thread tick, else which one stopped. */
   String stuck() {
-    if (!running) {
-      return null;
-    }
-    long now = System.nanoTime();
-    long limit = Math.max(30_000L, 2 * engine.config().lease().toMillis()) * 1_000_000L;
-    if (now - schedulerTick > limit) {
-      return "the engine's scheduler has not run for " + (now - schedulerTick) / 1_000_000L
-          + " ms";
-    }
-    if (!active.isEmpty() && now - leaseTick > limit) {
-      return "lease renewal has not run for " + (now - leaseTick) / 1_000_000L + " ms";
-    }
-    return null;
+    return running ? leases.stuck(!active.isEmpty()) : null;
+  }
+
+  /** The turns running now (a snapshot). */
+  List<Turn> activeTurns() {
+    return List.copyOf(active.values());
+  }
+
+  /** Instances being claimed or created claimed now, not yet running (a snapshot). */
+  Set<String> claimingNow() {
+    return Set.copyOf(claiming);
   }
 
   /** Asks for a poll soon, on the scheduler thread; collapses repeated requests. */
@@ -267,6 +242,9 @@ final class Dispatcher {
         wake = next;
       }
       engine.timer().wakeAt(wake, this::requestPoll);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.log(Level.FINE, "poll during shutdown", e);
+      return;
     } catch (RuntimeException e) {
       if (!engine.health().failed(e)) {
         LOG.log(Level.WARNING, "workflow dispatch poll failed; retrying at the next interval", e);
@@ -404,81 +382,6 @@ final class Dispatcher {
       if (backlog || (outcome != null && outcome.kind() == Turn.Outcome.Kind.ABANDONED)) {
         requestPoll();
       }
-    }
-  }
-
-  /**
-   * Renews leases, forwards pause requests, drops turns whose claim was lost. On the lease thread,
-   * with the lease connections: a stalled renewal lets the turns' leases lapse, and they stop
-   * running steps (Turn#checkpoint) before another server may take them over.
-   */
-  private void heartbeat() {
-    leaseTick = System.nanoTime();
-    if (!running || (active.isEmpty() && claiming.isEmpty())) {
-      return;
-    }
-    try {
-      engine.hooks().beforeLeaseRenewal(engine.serverId());
-      long started = System.nanoTime();
-      // a snapshot: turns that start after the query must not be taken for lost claims
-      List<Turn> turns = List.copyOf(active.values());
-      java.util.Set<String> live = new java.util.HashSet<>();
-      turns.forEach(t -> live.add(t.uid()));
-      live.addAll(claiming);
-      Map<String, Leases.Held> held = Leases.renew(engine.tx().leaseDataSource(),
-          engine.serverId(), live, engine.config().lease().toMillis());
-      for (Turn turn : turns) {
-        Leases.Held row = held.get(turn.uid());
-        if (row == null || row.gen() != turn.gen() || row.epoch() != turn.claim.epoch()) {
-          turn.abandon();
-        } else {
-          turn.leaseRenewed(started);
-          if ("pause".equals(row.control())) {
-            turn.pauseRequested = true;
-          }
-        }
-      }
-    } catch (java.sql.SQLException | RuntimeException e) {
-      if (!engine.health().failed(e)) {
-        LOG.log(Level.WARNING, "workflow lease heartbeat failed", e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * Starts one batch of the retention sweep, off the lease thread, when this server holds the
-   * retention lock (one server at a time sweeps); a full batch asks for the next one soon.
-   */
-  private void sweep() {
-    if (!running || !engine.health().isUp() || !sweeping.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      engine.branchExecutor().execute(() -> {
-        try {
-          if (!Leases.tryLock(engine.tx().leaseDataSource(), "retention", engine.serverId(),
-              120_000)) {
-            return;
-          }
-          int n = engine.sweepRetentionBatch();
-          if (n > 0) {
-            LOG.info("deleted " + n + " finished workflow instances past their retention");
-          }
-          if (n == WorkflowEngine.SWEEP_BATCH && running) {
-            leases.schedule(this::sweep, 1, TimeUnit.SECONDS);
-          }
-        } catch (java.sql.SQLException | RuntimeException e) {
-          if (!engine.health().failed(e)) {
-            LOG.log(Level.WARNING, "retention sweep failed; retried at the next tick", e);
-          }
-        } finally {
-          sweeping.set(false);
-        }
-      });
-    } catch (RuntimeException e) {
-      sweeping.set(false);
     }
   }
 

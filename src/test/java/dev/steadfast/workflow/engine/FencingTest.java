@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class FencingTest {
   static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+  /** Instances whose first "slow" attempt has ended. */
+  static final java.util.Set<String> FIRST_ENDED = ConcurrentHashMap.newKeySet();
 
   static int ran(String id, String step) {
     AtomicInteger n = RUNS.get(id + "/" + step);
@@ -55,7 +57,11 @@ class FencingTest {
         count(id, "slow");
         int attempt = StepContext.current().attempt();
         if (attempt == 1) {
-          Thread.sleep(event.payload());
+          try {
+            Thread.sleep(event.payload());
+          } finally {
+            FIRST_ENDED.add(id);
+          }
         }
         return "attempt-" + attempt;
       });
@@ -99,8 +105,8 @@ class FencingTest {
       }
     });
     String id = "f-" + UUID.randomUUID();
-    WorkflowInstance onA = a.engine.<Long>client("fenced").create(id, 3_000L);
-    // server-a runs "a", then "slow" for 3 s; its lease (1 s) runs out meanwhile, and server-b
+    WorkflowInstance onA = a.engine.<Long>client("fenced").create(id, 8_000L);
+    // server-a runs "a", then "slow" for 8 s; its lease (1 s) runs out meanwhile, and server-b
     // (polling every 200 ms) takes the instance over
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (ran(id, "slow") == 0 && System.nanoTime() < deadline) {
@@ -110,8 +116,11 @@ class FencingTest {
     WorkflowInstance onB = b.engine.<Long>client("fenced").get(id);
     assertEquals("a/attempt-2/c", b.await(onB, Status.COMPLETE, Duration.ofSeconds(20))
         .output(String.class), "server-b took the instance over and finished it");
-    // server-a's slow attempt ends after 3 s: give it time to try to write, and to go on
-    Thread.sleep(3_500);
+    // server-a's slow attempt ends after 8 s: give it time to try to write, and to go on
+    while (!FIRST_ENDED.contains(id)) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(1_500);
 
     assertEquals(Status.COMPLETE, onA.status().status());
     assertEquals("a/attempt-2/c", onA.status().output(String.class));
