@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class OutageServerIT {
   private static final String INSTANCES = "/client/v4/accounts/local/workflows/processing/instances";
-  private final HttpClient http = HttpClient.newBuilder()
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test
@@ -76,7 +76,7 @@ class OutageServerIT {
             assertTrue(r.statusCode() == 404 && !r.body().contains("\"success\""),
                 r.statusCode() + " " + r.body());
           }
-          Thread.sleep(20);
+          Thread.sleep(100);
         }
         started.get();
         System.out.println("during start-up: " + refused + " creates answered 503, "
