@@ -110,6 +110,9 @@ public final class OutageBenchmark {
           if (e.nanos() > back && e.type() == EngineEvent.Type.ATTEMPT_START) {
             firstStep = Math.min(firstStep, e.nanos());
             resumed.putIfAbsent(e.id(), e.nanos());
+          } else if (e.nanos() > back && e.type() == EngineEvent.Type.WORKFLOW_SUCCESS) {
+            // its last step was recorded, its end was not: it runs again by completing
+            resumed.putIfAbsent(e.id(), e.nanos());
           }
         }
         long allRunning = started.stream().mapToLong(id -> resumed.getOrDefault(id, deadline))
