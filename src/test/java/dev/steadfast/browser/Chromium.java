@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
@@ -37,6 +39,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 public final class Chromium implements AutoCloseable {
   /** Long enough for a WebSocket to connect on a loaded 2-core machine, short enough to fail. */
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(20);
+
+  /**
+   * DevTools commands go through chromedriver (executeCdpCommand), not Selenium's versioned
+   * devtools modules, so its warning that none matches this Chromium is noise. A field: a logger
+   * nobody references may be collected, and its level with it.
+   */
+  private static final Logger CDP_VERSION_LOG =
+      Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
   private final ChromeDriver driver;
   private final Path profile;
@@ -74,6 +84,7 @@ public final class Chromium implements AutoCloseable {
   /** Starts a headless browser with a fresh profile; {@code name} labels its files. */
   public static Chromium start(String name) {
     requireInstalled();
+    CDP_VERSION_LOG.setLevel(Level.SEVERE);
     Path target = Path.of(System.getProperty("steadfast.target", "target")).toAbsolutePath();
     String label = name + "-" + System.nanoTime();
     Path profile = target.resolve("browser-profiles").resolve(label);

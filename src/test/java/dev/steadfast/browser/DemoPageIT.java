@@ -29,6 +29,8 @@ import org.openqa.selenium.WindowType;
  */
 class DemoPageIT {
   private static final String TOKEN = "demo-secret";
+  private static final Path SHOTS =
+      Path.of(System.getProperty("steadfast.target", "target"), "screenshots");
   private static ServerProcess server;
 
   @BeforeAll
@@ -76,6 +78,8 @@ class DemoPageIT {
       d.switchTo().window(d.getWindowHandles().stream().filter(h -> !h.equals(tabA))
           .findFirst().orElseThrow());
       awaitCount(browser, "6", "tab B, pushed by the server");
+      browser.js("document.querySelector('details').open = true");
+      browser.screenshot(SHOTS.resolve("demo-after-increments.png"));
     }
     // the server's own view of the instance agrees (the agent's onRequest)
     HttpResponse<String> r = server.call("/agents/counter-agent/" + room + "?token=" + TOKEN, null);
@@ -96,6 +100,7 @@ class DemoPageIT {
           "increment enabled without a connection");
       assertFalse(browser.driver().getCurrentUrl().contains("not-the-token"),
           "the token went into the URL");
+      browser.screenshot(SHOTS.resolve("demo-token.png"));
 
       signIn(browser, TOKEN);
       awaitStatus(browser, "live");
@@ -108,7 +113,6 @@ class DemoPageIT {
   @Test
   void fitsA360PxScreenInLightAndDarkScheme() {
     String room = "looks-" + System.nanoTime();
-    Path shots = Path.of(System.getProperty("steadfast.target", "target"), "screenshots");
     try (Chromium browser = Chromium.start("demo-looks")) {
       for (String scheme : List.of("light", "dark")) {
         browser.colorScheme(scheme);
@@ -135,9 +139,20 @@ class DemoPageIT {
             assertTrue(background > 0.85 && text < 0.1, "light scheme: background " + background
                 + ", text " + text);
           }
-          browser.screenshot(shots.resolve("demo-" + width + "-" + scheme + ".png"));
+          browser.screenshot(SHOTS.resolve("demo-" + width + "-" + scheme + ".png"));
         }
       }
+    }
+  }
+
+  @Test
+  void aRoomNameThatIsNoAgentNameIsExplained() {
+    try (Chromium browser = Chromium.start("demo-room")) {
+      browser.driver().get(server.url("/demo/?room=a%2Fb"));
+      browser.await("the room error", x -> browser.text("[role=alert]").equals(
+          "\"a/b\" is not a room name: use 1 to 64 letters, digits, - or _."));
+      assertTrue(browser.driver().findElements(By.cssSelector("[data-role=count]")).isEmpty(),
+          "a panel was connected to an invalid instance name");
     }
   }
 
