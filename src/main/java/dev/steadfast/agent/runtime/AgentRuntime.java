@@ -228,6 +228,19 @@ public final class AgentRuntime {
     return w;
   }
 
+  /**
+   * The workflows an agent instance tracks, read without activating it (the admin view);
+   * empty when no workflow engine is attached.
+   */
+  public dev.steadfast.agent.WorkflowPage trackedWorkflows(String agent, String name,
+      dev.steadfast.agent.WorkflowQuery query) {
+    AgentWorkflows w = workflows;
+    if (w == null) {
+      return new dev.steadfast.agent.WorkflowPage(List.of(), 0, null);
+    }
+    return new InstanceWorkflows(w, agent, name).list(query);
+  }
+
   /** Server code's handles on agent instances (also {@link Agents#get}). */
   public <A extends Agent<?>> dev.steadfast.agent.AgentHandle<A> handle(Class<A> type,
       String name) {

@@ -35,7 +35,7 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
   }
 
   InstanceWorkflows ops(AgentInstance in) {
-    return new InstanceWorkflows(this, in);
+    return new InstanceWorkflows(this, in.agentName(), in.name());
   }
 
   /** Warns about tracked rows whose workflow is no longer deployed (renamed or removed). */

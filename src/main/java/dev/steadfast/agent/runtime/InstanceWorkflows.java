@@ -22,19 +22,21 @@ import java.util.UUID;
 /** The workflows of one agent instance: runWorkflow, control, and the tracking table. */
 final class InstanceWorkflows implements AgentWorkflowOps {
   private final AgentWorkflows w;
-  private final AgentInstance in;
+  private final String agent;
+  private final String name;
 
-  InstanceWorkflows(AgentWorkflows w, AgentInstance in) {
+  InstanceWorkflows(AgentWorkflows w, String agent, String name) {
     this.w = w;
-    this.in = in;
+    this.agent = agent;
+    this.name = name;
   }
 
   private String agent() {
-    return in.agentName();
+    return agent;
   }
 
   private String name() {
-    return in.name();
+    return name;
   }
 
   @Override
