@@ -98,6 +98,9 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
               "WorkflowError", String.valueOf(value), now, StepWrites.guardParams()));
         }
         in.hook(null, () -> in.agent().onWorkflowCallback(cb));
+        if (WorkflowTracking.faultInReport != null) {
+          stmts.add(WorkflowTracking.faultInReport);
+        }
       });
     } finally {
       in.done();

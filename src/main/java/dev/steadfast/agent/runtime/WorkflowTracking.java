@@ -37,6 +37,8 @@ final class WorkflowTracking {
   private final Json json;
   /** Test seam: a statement run between the instance INSERT and the tracking INSERT. */
   static volatile Stmt faultAfterInstance;
+  /** Test seam: a statement joined to every durable report's step (to make its commit fail). */
+  static volatile Stmt faultInReport;
 
   WorkflowTracking(DataSource db, Json json) {
     this.db = db;

@@ -85,11 +85,19 @@ class AgentWorkflowTest {
   @AfterEach
   void tearDown() {
     WorkflowTracking.faultAfterInstance = null;
+    WorkflowTracking.faultInReport = null;
     agents.stop();
     engine.close();
     scheduler.shutdownNow();
     workers.shutdownNow();
     emf.close();
+    if (db instanceof AutoCloseable pool) {
+      try {
+        pool.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   Boss boss(String name) {
@@ -206,6 +214,26 @@ class AgentWorkflowTest {
     long steps = rows("SELECT COUNT(*) FROM sf_step WHERE name = '__agent_state'");
     assertEquals(1, steps);
     assertEquals("worked p", boss("a").state().phase);
+  }
+
+  @Test
+  void aCallbackWhoseStepDoesNotCommitLeavesNoStateChangeAndRunsAgain() {
+    // the completion step's transaction fails: the callback ran, its state change must not stay
+    WorkflowTracking.faultInReport = new Stmt("UPDATE sf_fault_injected SET x = 1");
+    String id = in("k", b -> b.runWorkflow("job", new Job("k", false, false, false, false, true)));
+    waitFor(() -> WorkflowAgents.count("k COMPLETE " + id) >= 1, "the callback ran");
+    EngineHarness.sleep(200);
+    assertEquals(0, boss("k").state().completions, "rolled back in memory");
+    assertTrue(agents.store().find("boss", "k").state.contains("\"completions\":0"),
+        "nothing in the database");
+    assertEquals("running", in("k", b -> b.getWorkflow(id)).status());
+    WorkflowTracking.faultInReport = null;
+    // the turn was abandoned; the instance is taken up again once its lease ends
+    awaitStatus("k", id, "complete");
+    assertEquals(1, boss("k").state().completions, "the state change happened once");
+    assertTrue(WorkflowAgents.count("k COMPLETE " + id) >= 2,
+        "the callback method itself ran again (at least once)");
+    assertTrue(agents.store().find("boss", "k").state.contains("\"completions\":1"));
   }
 
   // ------------------------------------------------------------------ atomic start
