@@ -86,9 +86,32 @@ class AgentWorkflowCrashIT {
         assertTrue(System.currentTimeMillis() < deadline, after + "\n" + second.tail());
         Thread.sleep(200);
       }
+      // the admin view lists them, complete
+      HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create(second.apiBase()
+              + "/accounts/local/agents/crash-agent/instances/main/workflows?status=complete"))
+          .header("Authorization", "Bearer " + ServerProcess.TOKEN).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, admin.statusCode(), admin.body());
+      assertTrue(admin.body().contains("\"total\":" + WORKFLOWS), admin.body());
+      // a restart through the REST API (as wrangler does it): the tracked status follows it,
+      // and the new run reports its own completion once
+      HttpResponse<String> restart = http.send(HttpRequest.newBuilder(URI.create(second.apiBase()
+              + "/accounts/local/workflows/crash-agent-flow/instances/cw-0/status"))
+          .header("Authorization", "Bearer " + ServerProcess.TOKEN)
+          .header("Content-Type", "application/json")
+          .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"status\":\"restart\"}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, restart.statusCode(), restart.body());
+      String restarted = call(second, "GET", "");
+      assertTrue(!restarted.contains("cw-0 complete"), "cw-0 is running again:\n" + restarted);
+      while (!(restarted = call(second, "GET", "")).contains("cw-0 complete events=2"
+          + " completions=2 merged=1\n")) {
+        assertTrue(System.currentTimeMillis() < deadline + 30_000, restarted);
+        Thread.sleep(200);
+      }
     }
     List<String> log = Files.readAllLines(data.resolve("callbacks.log"));
-    for (int i = 0; i < WORKFLOWS; i++) {
+    for (int i = 1; i < WORKFLOWS; i++) { // cw-0 ran twice: restarted above
       String id = "cw-" + i;
       assertTrue(after.contains(id + " complete events=1 completions=1 merged=1\n"),
           id + " in the agent's state:\n" + after);

@@ -116,7 +116,8 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
     pb.environment().putAll(env);
     process = pb.start();
-    awaitReady(Duration.ofSeconds(180));
+    // a loaded machine (parallel builds) may need longer: -Dsteadfast.it.ready-seconds=N
+    awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.ready-seconds", 180)));
     return this;
   }
 

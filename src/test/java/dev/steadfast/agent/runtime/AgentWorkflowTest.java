@@ -464,6 +464,39 @@ class AgentWorkflowTest {
   }
 
   @Test
+  void startWarnsAboutTrackedWorkflowsNoLongerDeployed() throws Exception {
+    String id = in("m", b -> b.runWorkflow("echo", Map.of()));
+    awaitStatus("m", id, "complete");
+    try (Connection c = db.getConnection()) {
+      c.createStatement().executeUpdate("UPDATE sf_agent_workflow SET workflow_name = 'OLD_ECHO',"
+          + " engine_workflow = 'old-echo' WHERE workflow_id = '" + id + "'");
+    }
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(AgentWorkflows.class.getName());
+    java.util.logging.Handler h = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        warnings.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(h);
+    try {
+      agents.attachWorkflows(engine.engine); // as at the next start
+    } finally {
+      log.removeHandler(h);
+    }
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("'OLD_ECHO', which is no longer deployed"), warnings.get(0));
+    assertTrue(warnings.get(0).contains("migrateWorkflowBinding"), warnings.get(0));
+  }
+
+  @Test
   void agentsGetGivesServerCodeAHandle() {
     Agents.get(Boss.class, "h").run(b -> b.saveResult("x"));
     assertEquals(List.of("saved x"), boss("h").state().results);
