@@ -81,6 +81,7 @@ public final class AgentWorkflowBenchmark {
   }
 
   static void run(String db, HikariDataSource ds) throws Exception {
+    FIRST_STEP.clear();
     EngineHarness engine = new EngineHarness(ds, EngineHarness.fastConfig("bench"))
         .register(FirstStep.class, FirstStep::new).start();
     EntityManagerFactory emf = AgentPersistence.create(ds);
