@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.steadfast.workflow.InstanceStatus;
+import dev.steadfast.workflow.RestartFrom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -199,4 +201,135 @@ public abstract class Agent<S> {
   public final List<QueueItem> getQueueItems() {
     return ctx().getQueueItems();
   }
+
+  // --- workflows (docs/agent-workflows.md)
+
+  /**
+   * Starts a workflow by name or binding and tracks it; the instance and its tracking row commit
+   * together. {@code params} must serialize to a JSON object (a record, a class, a map).
+   *
+   * @return the instance id ({@code wf_} and a random UUID)
+   */
+  public final String runWorkflow(String workflow, Object params) {
+    return ctx().workflows().runWorkflow(workflow, params, null);
+  }
+
+  /** Starts a workflow with an id, metadata or another agent binding of your choice. */
+  public final String runWorkflow(String workflow, Object params, RunWorkflowOptions options) {
+    return ctx().workflows().runWorkflow(workflow, params, options);
+  }
+
+  /** Sends an event to a tracked workflow (what {@code waitForEvent} of {@code type} receives). */
+  public final void sendWorkflowEvent(String workflowId, String type, Object payload) {
+    ctx().workflows().sendWorkflowEvent(workflowId, type, payload);
+  }
+
+  /** Approves a workflow waiting in {@code waitForApproval}. */
+  public final void approveWorkflow(String workflowId, String reason, Map<String, ?> metadata) {
+    Map<String, Object> payload = new java.util.LinkedHashMap<>();
+    payload.put("approved", true);
+    payload.put("reason", reason);
+    payload.put("metadata", metadata);
+    sendWorkflowEvent(workflowId, "approval", payload);
+  }
+
+  /** Rejects a workflow waiting in {@code waitForApproval}: it throws WorkflowRejectedError. */
+  public final void rejectWorkflow(String workflowId, String reason) {
+    Map<String, Object> payload = new java.util.LinkedHashMap<>();
+    payload.put("approved", false);
+    payload.put("reason", reason);
+    sendWorkflowEvent(workflowId, "approval", payload);
+  }
+
+  public final void terminateWorkflow(String workflowId) {
+    ctx().workflows().terminate(workflowId);
+  }
+
+  public final void pauseWorkflow(String workflowId) {
+    ctx().workflows().pause(workflowId);
+  }
+
+  public final void resumeWorkflow(String workflowId) {
+    ctx().workflows().resume(workflowId);
+  }
+
+  /** Runs a tracked workflow again from the start; {@code resetTracking} clears its row. */
+  public final void restartWorkflow(String workflowId, boolean resetTracking) {
+    ctx().workflows().restart(workflowId, null, resetTracking);
+  }
+
+  /** Runs a tracked workflow again from a named step, keeping earlier results. */
+  public final void restartWorkflow(String workflowId, RestartFrom from, boolean resetTracking) {
+    ctx().workflows().restart(workflowId, from, resetTracking);
+  }
+
+  /** The instance's status, output and error, read from the engine now. */
+  public final InstanceStatus getWorkflowStatus(String workflowId) {
+    return ctx().workflows().status(workflowId);
+  }
+
+  /** The tracked workflow, or null if this agent does not track that id. */
+  public final TrackedWorkflow getWorkflow(String workflowId) {
+    return ctx().workflows().get(workflowId);
+  }
+
+  /** A page of tracked workflows; see {@link WorkflowQuery}. */
+  public final WorkflowPage getWorkflows(WorkflowQuery query) {
+    return ctx().workflows().list(query);
+  }
+
+  /** Stops tracking a workflow (the instance stays); false if it was not tracked. */
+  public final boolean deleteWorkflow(String workflowId) {
+    return ctx().workflows().delete(workflowId, false);
+  }
+
+  /** Stops tracking a workflow and, with {@code deleteInstance}, deletes the instance too. */
+  public final boolean deleteWorkflow(String workflowId, boolean deleteInstance) {
+    return ctx().workflows().delete(workflowId, deleteInstance);
+  }
+
+  /** Stops tracking every workflow the query's filters match (paging ignored); the count. */
+  public final int deleteWorkflows(WorkflowQuery query, boolean deleteInstances) {
+    return ctx().workflows().deleteAll(query, deleteInstances);
+  }
+
+  /** Renames the workflow name of tracked rows after a binding was renamed; the count. */
+  public final int migrateWorkflowBinding(String oldName, String newName) {
+    return ctx().workflows().migrateBinding(oldName, newName);
+  }
+
+  // --- workflow callbacks: each runs inside this instance, serialized with its other work
+
+  /**
+   * Every report of a workflow this agent started. The default dispatches to the four methods
+   * below; override it to see them all in one place.
+   */
+  public void onWorkflowCallback(WorkflowCallback callback) {
+    switch (callback.type()) {
+      case PROGRESS -> onWorkflowProgress(callback.workflowName(), callback.workflowId(),
+          callback.value());
+      case COMPLETE -> onWorkflowComplete(callback.workflowName(), callback.workflowId(),
+          callback.value());
+      case ERROR -> onWorkflowError(callback.workflowName(), callback.workflowId(),
+          String.valueOf(callback.value()));
+      case EVENT -> onWorkflowEvent(callback.workflowName(), callback.workflowId(),
+          callback.value());
+      default -> throw new IllegalStateException(callback.type().toString());
+    }
+  }
+
+  /** {@code reportProgress} of a workflow (not durable: may repeat). */
+  public void onWorkflowProgress(String workflowName, String workflowId, Object progress) {}
+
+  /** The workflow's completion, once per run. */
+  public void onWorkflowComplete(String workflowName, String workflowId, Object result) {}
+
+  /** An error the workflow reported or that ended it; by default logged. */
+  public void onWorkflowError(String workflowName, String workflowId, String error) {
+    LOG.warning("workflow " + workflowName + "/" + workflowId + " of agent " + agentName() + "/"
+        + name() + " reported an error: " + error);
+  }
+
+  /** A custom event the workflow sent with {@code step.sendEvent}. */
+  public void onWorkflowEvent(String workflowName, String workflowId, Object event) {}
 }

@@ -45,4 +45,7 @@ public interface AgentContext {
   QueueItem getQueue(String id);
 
   List<QueueItem> getQueueItems();
+
+  /** The workflows this instance started (runWorkflow and its tracking). */
+  AgentWorkflowOps workflows();
 }

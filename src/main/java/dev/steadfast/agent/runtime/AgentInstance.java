@@ -15,7 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import dev.steadfast.agent.AgentWorkflowOps;
+import dev.steadfast.workflow.engine.StepWrites;
+import dev.steadfast.workflow.store.JournalWriter.Stmt;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +43,8 @@ public final class AgentInstance implements AgentContext {
   /** Set once the runtime dropped this object; a later use goes to a fresh activation. */
   volatile boolean evicted;
   private String stateJson; // null: never set
+  /** Set while a workflow step holds this instance (joinStep); guarded by the lock. */
+  private StepTx stepTx;
   private Object stateValue;
 
   @SuppressWarnings("unchecked")
@@ -152,9 +158,100 @@ public final class AgentInstance implements AgentContext {
 
   private void store(Object value) {
     String json = runtime.codec().write(value);
-    runtime.store().saveState(type.kebab(), name, json, runtime.clock().millis());
+    if (stepTx == null) {
+      runtime.store().saveState(type.kebab(), name, json, runtime.clock().millis());
+    } else {
+      stepTx.changed = true; // written with the workflow step's journal row (joinStep)
+    }
     stateJson = json;
     stateValue = value;
+  }
+
+  /** Runs now, or after the commit of the workflow step holding this instance (joinStep). */
+  private void afterCommit(Runnable r) {
+    if (stepTx == null) {
+      r.run();
+    } else {
+      stepTx.after.add(r);
+    }
+  }
+
+  /** What a workflow step changed in this instance, pending the step's commit. */
+  private static final class StepTx {
+    final String oldJson;
+    final Object oldValue;
+    boolean changed;
+    final List<Runnable> after = new ArrayList<>();
+
+    StepTx(String oldJson, Object oldValue) {
+      this.oldJson = oldJson;
+      this.oldValue = oldValue;
+    }
+  }
+
+  /**
+   * Runs {@code work} inside this instance on behalf of the workflow step running on this thread,
+   * so that what it changes commits in the step's journal transaction ({@link StepWrites}): state
+   * writes (setState, also from callbacks the work calls) become one UPDATE joined to the step,
+   * with {@code work}'s own statements; broadcasts and onStateChanged wait for the commit. The
+   * instance stays held until the step's fate is known, so nothing else sees uncommitted state;
+   * if the step does not commit, the state in memory goes back to what it was.
+   */
+  void joinStep(Consumer<List<Stmt>> work) {
+    if (!StepWrites.inStep()) {
+      throw new IllegalStateException("this needs to run inside a workflow step");
+    }
+    lock.lock();
+    boolean handedOver = false;
+    StepTx tx = new StepTx(stateJson, stateValue);
+    try {
+      List<Stmt> stmts = new ArrayList<>();
+      stepTx = tx;
+      try {
+        work.accept(stmts);
+      } finally {
+        stepTx = null;
+      }
+      if (tx.changed) {
+        Object[] g = StepWrites.guardParams();
+        stmts.add(new Stmt("UPDATE sf_agent SET state = ?, updated_at = ? WHERE agent = ?"
+            + " AND name = ? AND " + StepWrites.GUARD, stateJson, runtime.clock().millis(),
+            type.kebab(), name, g[0], g[1]));
+      }
+      StepWrites.add(new StepWrites.Extra() {
+        @Override
+        public List<Stmt> statements() {
+          return stmts;
+        }
+
+        @Override
+        public void committed() {
+          try {
+            tx.after.forEach(Runnable::run);
+          } finally {
+            lastActive = runtime.clock().millis();
+            lock.unlock();
+          }
+        }
+
+        @Override
+        public void discarded() {
+          stateJson = tx.oldJson;
+          stateValue = tx.oldValue;
+          lock.unlock();
+        }
+      });
+      handedOver = true;
+    } catch (RuntimeException e) {
+      // nothing was handed to the step: undo what the work changed in memory
+      stateJson = tx.oldJson;
+      stateValue = tx.oldValue;
+      throw e;
+    } finally {
+      if (!handedOver) {
+        lock.unlock();
+      }
+    }
   }
 
   @Override
@@ -167,8 +264,11 @@ public final class AgentInstance implements AgentContext {
     exclusive(() -> {
       agent.validateStateChange(state, null);
       store(state);
-      broadcast(Codec.state(stateJson), List.of());
-      hookQuietly(null, () -> agent.onStateChanged(state, null));
+      String frame = Codec.state(stateJson);
+      afterCommit(() -> {
+        broadcast(frame, List.of());
+        hookQuietly(null, () -> agent.onStateChanged(state, null));
+      });
     });
   }
 
@@ -304,5 +404,10 @@ public final class AgentInstance implements AgentContext {
   @Override
   public List<QueueItem> getQueueItems() {
     return new ArrayList<>(runtime.queue().items(this));
+  }
+
+  @Override
+  public AgentWorkflowOps workflows() {
+    return runtime.workflows().ops(this);
   }
 }

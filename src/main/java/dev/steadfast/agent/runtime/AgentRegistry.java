@@ -47,6 +47,8 @@ public class AgentRegistry {
 
   @EJB TimerBean timerBean;
 
+  @EJB dev.steadfast.server.EngineBootstrap engineBootstrap;
+
   @Inject JtaTransactor transactor;
 
   @Inject AgentDiscovery discovery;
@@ -81,6 +83,7 @@ public class AgentRegistry {
     long idleMillis = config.getOptionalValue("steadfast.agents.idle-eviction", String.class)
         .map(d -> Durations.parse(d).toMillis())
         .orElse(AgentRuntime.DEFAULT_IDLE_EVICTION.toMillis());
+    rt.attachWorkflows(engineBootstrap.engine());
     rt.start(pingSeconds * 1000, idleMillis);
     runtime = rt;
     LOG.info("Steadfast agents started: " + rt.types().keySet());

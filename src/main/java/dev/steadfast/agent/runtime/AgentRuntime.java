@@ -4,6 +4,8 @@ import dev.steadfast.agent.Agent;
 import dev.steadfast.agent.AgentAuthenticator;
 import dev.steadfast.agent.AgentRequest;
 import dev.steadfast.agent.AgentResponse;
+import dev.steadfast.agent.Agents;
+import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.agent.ConnectContext;
 import dev.steadfast.agent.store.AgentEntity;
 import dev.steadfast.agent.store.AgentStore;
@@ -45,6 +47,9 @@ public final class AgentRuntime {
   private volatile Supplier<List<AgentAuthenticator>> authenticators = List::of;
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> evictor;
+  private final Transactor tx;
+  private final AgentHandles handles = new AgentHandles(this);
+  private volatile AgentWorkflows workflows;
 
   public AgentRuntime(Collection<Class<? extends Agent<?>>> classes, AgentFactory factory,
       Transactor tx, WakeUpTimer timer, ExecutorService workers,
@@ -58,6 +63,7 @@ public final class AgentRuntime {
       }
     }
     this.factory = factory;
+    this.tx = tx;
     this.store = new AgentStore(tx);
     this.clock = clock;
     this.workers = workers;
@@ -75,6 +81,7 @@ public final class AgentRuntime {
    * evicting instances idle for {@code idleMillis} (0: never), so memory follows the working set.
    */
   public void start(long pingMillis, long idleMillis) {
+    Agents.install(handles);
     queue.start();
     schedules.poll();
     if (pingMillis > 0) {
@@ -101,6 +108,7 @@ public final class AgentRuntime {
   }
 
   public void stop() {
+    Agents.uninstall(handles);
     if (pinger != null) {
       pinger.cancel(false);
     }
@@ -195,6 +203,48 @@ public final class AgentRuntime {
         }
       }
     }
+  }
+
+  /**
+   * Lets this runtime's agents run workflows on {@code engine} (runWorkflow, tracking, callbacks);
+   * the engine must use the same database. Warns about tracked workflows no longer deployed.
+   */
+  public void attachWorkflows(WorkflowEngine engine) {
+    AgentWorkflows w = new AgentWorkflows(this, engine, tx.dataSource());
+    workflows = w;
+    try {
+      w.checkBindings();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not check the tracked workflows' names", e);
+    }
+  }
+
+  AgentWorkflows workflows() {
+    AgentWorkflows w = workflows;
+    if (w == null) {
+      throw new IllegalStateException("agents cannot run workflows: no workflow engine is"
+          + " attached to the agent runtime");
+    }
+    return w;
+  }
+
+  /**
+   * The workflows an agent instance tracks, read without activating it (the admin view);
+   * empty when no workflow engine is attached.
+   */
+  public dev.steadfast.agent.WorkflowPage trackedWorkflows(String agent, String name,
+      dev.steadfast.agent.WorkflowQuery query) {
+    AgentWorkflows w = workflows;
+    if (w == null) {
+      return new dev.steadfast.agent.WorkflowPage(List.of(), 0, null);
+    }
+    return new InstanceWorkflows(w, agent, name).list(query);
+  }
+
+  /** Server code's handles on agent instances (also {@link Agents#get}). */
+  public <A extends Agent<?>> dev.steadfast.agent.AgentHandle<A> handle(Class<A> type,
+      String name) {
+    return handles.get(type, name);
   }
 
   public AgentStore store() {

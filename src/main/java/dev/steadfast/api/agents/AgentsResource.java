@@ -4,6 +4,9 @@ import dev.steadfast.api.ApiError;
 import dev.steadfast.api.Envelope;
 
 import dev.steadfast.agent.CallableInfo;
+import dev.steadfast.agent.TrackedWorkflow;
+import dev.steadfast.agent.WorkflowPage;
+import dev.steadfast.agent.WorkflowQuery;
 import dev.steadfast.agent.runtime.AgentInstance;
 import dev.steadfast.agent.runtime.AgentRegistry;
 import dev.steadfast.agent.runtime.AgentRuntime;
@@ -38,6 +41,8 @@ import java.nio.charset.StandardCharsets;
 @RequestScoped
 public class AgentsResource {
   private static final JsonProvider JSON = JsonProvider.provider();
+  private static final dev.steadfast.workflow.engine.Json METADATA_JSON =
+      new dev.steadfast.workflow.engine.Json();
 
   @EJB AgentRegistry registry;
 
@@ -106,10 +111,62 @@ public class AgentsResource {
       queue.add(JSON.createObjectBuilder().add("id", q.id).add("callback", q.callback)
           .add("payload", json(q.payload)).add("created_at", q.createdAt));
     }
+    WorkflowPage workflows = rt.trackedWorkflows(agent, name, WorkflowQuery.all().limit(100));
     return Envelope.ok(summary(rt, e)
         .add("state", e.state == null ? JsonValue.NULL : json(e.state))
         .add("state_set", e.state != null)
-        .add("schedule_list", schedules).add("queue_list", queue).build());
+        .add("schedule_list", schedules).add("queue_list", queue)
+        .add("workflows", workflows.total())
+        .add("workflow_list", workflowList(workflows)).build());
+  }
+
+  /**
+   * The workflows an instance started, newest first, paged like the agent's getWorkflows:
+   * {@code ?status=running&status=waiting&workflow_name=etl&limit=100&cursor=...}.
+   */
+  @GET
+  @Path("{agent}/instances/{name}/workflows")
+  public Response workflows(@PathParam("agent") String agent, @PathParam("name") String name,
+      @QueryParam("status") java.util.List<String> status,
+      @QueryParam("workflow_name") String workflowName,
+      @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor) {
+    AgentRuntime rt = registry.runtime();
+    if (rt == null || !rt.knows(agent)) {
+      return unknown(agent);
+    }
+    WorkflowQuery q = WorkflowQuery.all().status(status.toArray(String[]::new))
+        .workflowName(workflowName).limit(limit).cursor(cursor);
+    WorkflowPage page;
+    try {
+      page = rt.trackedWorkflows(agent, name, q);
+    } catch (IllegalArgumentException bad) {
+      return Envelope.error(400, ApiError.INVALID_PARAMETER, bad.getMessage());
+    }
+    JsonObjectBuilder out = JSON.createObjectBuilder().add("workflows", workflowList(page))
+        .add("total", page.total());
+    out.add("next_cursor", page.nextCursor() == null ? JsonValue.NULL
+        : JSON.createValue(page.nextCursor()));
+    return Envelope.ok(out.build());
+  }
+
+  private static JsonArrayBuilder workflowList(WorkflowPage page) {
+    JsonArrayBuilder list = JSON.createArrayBuilder();
+    for (TrackedWorkflow w : page.workflows()) {
+      JsonObjectBuilder b = JSON.createObjectBuilder().add("workflow_id", w.workflowId())
+          .add("workflow_name", w.workflowName()).add("status", w.status())
+          .add("metadata", w.metadata() == null ? JsonValue.NULL
+              : json(METADATA_JSON.write(w.metadata())))
+          .add("created_at", w.createdAt().toEpochMilli())
+          .add("updated_at", w.updatedAt().toEpochMilli());
+      b.add("completed_at", w.completedAt() == null ? JsonValue.NULL
+          : JSON.createValue(w.completedAt().toEpochMilli()));
+      if (w.errorName() != null) {
+        b.add("error", JSON.createObjectBuilder().add("name", w.errorName())
+            .add("message", String.valueOf(w.errorMessage())));
+      }
+      list.add(b);
+    }
+    return list;
   }
 
   private static JsonObjectBuilder summary(AgentRuntime rt, AgentEntity e) {

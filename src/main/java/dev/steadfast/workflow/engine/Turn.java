@@ -257,6 +257,19 @@ final class Turn implements WorkflowStep {
 
   private <T> T attempt(StepRecord rec, String key, String name, int count, int attempt,
       int failures, boolean lostAttempt, StepConfig config, TypeRef<T> type, Callable<T> callable) {
+    // writes the step's code joins to its journal row (StepWrites), discarded unless committed
+    StepWrites writes = StepWrites.open(uid(), gen());
+    try {
+      return attempt(writes, rec, key, name, count, attempt, failures, lostAttempt, config, type,
+          callable);
+    } finally {
+      writes.close();
+    }
+  }
+
+  private <T> T attempt(StepWrites writes, StepRecord rec, String key, String name, int count,
+      int attempt, int failures, boolean lostAttempt, StepConfig config, TypeRef<T> type,
+      Callable<T> callable) {
     long start = engine.now();
     int seq = rec != null ? rec.seq() : nextSeq.getAndIncrement();
     String stepName = name + "-" + count;
@@ -296,6 +309,7 @@ final class Turn implements WorkflowStep {
     } catch (Throwable t) {
       error = t;
     } finally {
+      writes.stopCollecting();
       leaveStep();
       StepContext.bind(previous);
       engine.monitor().unwatch(watch);
@@ -330,7 +344,10 @@ final class Turn implements WorkflowStep {
           running.config(), json, Json.typeName(value), null, null, attempt, failures,
           running.startedAt(), end, null, null, null);
       AttemptRecord a = new AttemptRecord(attempt, start, end, true, null, null);
-      journal(endOfAttempt(key, attempt, start, lostAttempt, insert, startWritten, done, a));
+      List<Stmt> stmts = endOfAttempt(key, attempt, start, lostAttempt, insert, startWritten, done, a);
+      stmts.addAll(writes.statements());
+      journal(stmts);
+      writes.committed();
       if (rec == null) {
         doSteps.incrementAndGet();
       }

@@ -164,6 +164,23 @@ public final class WorkflowEngine {
   // ------------------------------------------------------------------ create
 
   WorkflowInstance create(WorkflowDefinition def, String id, Object params) {
+    return create(def, id, params, List.of());
+  }
+
+  /**
+   * Creates an instance whose row commits in one transaction with {@code extra} statements (e.g.
+   * a row of the caller's that tracks it): both are written or neither is.
+   *
+   * @throws WorkflowException WORKFLOW_NOT_FOUND, INVALID, or ALREADY_EXISTS when the id is in use
+   *     (or an extra statement hit a unique key)
+   */
+  public WorkflowInstance create(String nameOrBinding, String id, Object params,
+      List<JournalWriter.Stmt> extra) {
+    return create(registry.require(nameOrBinding), id, params, extra);
+  }
+
+  private WorkflowInstance create(WorkflowDefinition def, String id, Object params,
+      List<JournalWriter.Stmt> extra) {
     String instanceId = id == null ? UUID.randomUUID().toString() : id;
     Limits.checkInstanceId(instanceId);
     String paramsJson = writeParams(params);
@@ -177,8 +194,10 @@ public final class WorkflowEngine {
     try {
       // group-committed with the journal writes of running turns; a duplicate id fails the
       // INSERT on the unique (workflow_name, instance_id) key, and only this write
-      journal.write(e.getUid(), WorkflowStore.insertInstanceStmt(e,
-          own ? config.lease().toMillis() : null));
+      List<JournalWriter.Stmt> stmts = new ArrayList<>(1 + extra.size());
+      stmts.add(WorkflowStore.insertInstanceStmt(e, own ? config.lease().toMillis() : null));
+      stmts.addAll(extra);
+      journal.write(e.getUid(), stmts.toArray(JournalWriter.Stmt[]::new));
     } catch (RuntimeException ex) {
       if (own) {
         dispatcher.releaseSlot(e.getUid());

@@ -1,0 +1,153 @@
+package dev.steadfast.agent.runtime;
+
+import dev.steadfast.agent.AgentHandle;
+import dev.steadfast.agent.AgentWorkflowStep;
+import dev.steadfast.agent.AgentWorkflowStep.Origin;
+import dev.steadfast.agent.AgentWorkflowStep.StateChange;
+import dev.steadfast.agent.WorkflowCallback;
+import dev.steadfast.workflow.engine.StepWrites;
+import dev.steadfast.workflow.engine.WorkflowDefinition;
+import dev.steadfast.workflow.engine.WorkflowEngine;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Agents and workflows, joined: what an agent instance does with workflows ({@link
+ * InstanceWorkflows}), and the bridge workflows report through. Reports run inside the agent
+ * instance like its RPCs (activating it when it is not in memory); the durable ones commit their
+ * tracking-row update and the agent's state changes with the reporting step's journal row.
+ */
+final class AgentWorkflows implements AgentWorkflowStep.Bridge {
+  private static final Logger LOG = Logger.getLogger(AgentWorkflows.class.getName());
+  final AgentRuntime runtime;
+  final WorkflowEngine engine;
+  final WorkflowTracking tracking;
+  final TrackingCursor cursors = new TrackingCursor();
+
+  AgentWorkflows(AgentRuntime runtime, WorkflowEngine engine, DataSource db) {
+    this.runtime = runtime;
+    this.engine = engine;
+    this.tracking = new WorkflowTracking(db, engine.json());
+  }
+
+  InstanceWorkflows ops(AgentInstance in) {
+    return new InstanceWorkflows(this, in.agentName(), in.name());
+  }
+
+  /** Warns about tracked rows whose workflow is no longer deployed (renamed or removed). */
+  void checkBindings() {
+    for (String[] r : tracking.workflowNames()) {
+      if (engine.registry().find(r[1]) == null && engine.registry().find(r[2]) == null) {
+        LOG.warning("agent '" + r[0] + "' tracks workflows of '" + r[2] + "', which is no longer"
+            + " deployed; if it was renamed, call migrateWorkflowBinding(\"" + r[2]
+            + "\", \"<new name>\") in the agent (e.g. in onStart)");
+      }
+    }
+  }
+
+  /** The deployed workflow for a name or binding (WORKFLOW_NOT_FOUND otherwise). */
+  WorkflowDefinition definition(String nameOrBinding) {
+    return engine.registry().require(nameOrBinding);
+  }
+
+  long now() {
+    return runtime.clock().millis();
+  }
+
+  // ------------------------------------------------------------------ the bridge
+
+  @Override
+  public void progress(Origin origin, String instanceId, Object progress) {
+    deliver(origin, new WorkflowCallback(WorkflowCallback.Type.PROGRESS, origin.workflowName(),
+        instanceId, Instant.ofEpochMilli(now()), progress));
+  }
+
+  private void deliver(Origin origin, WorkflowCallback cb) {
+    AgentInstance in = runtime.instance(origin.agent(), origin.name());
+    in.busy();
+    try {
+      in.hook(null, () -> in.agent().onWorkflowCallback(cb));
+    } finally {
+      in.done();
+    }
+  }
+
+  @Override
+  public void broadcast(Origin origin, String message) {
+    runtime.instance(origin.agent(), origin.name()).broadcast(message, List.of());
+  }
+
+  @Override
+  public void report(Origin origin, String instanceId, WorkflowCallback.Type type, Object value) {
+    AgentInstance in = runtime.instance(origin.agent(), origin.name());
+    long now = now();
+    WorkflowCallback cb = new WorkflowCallback(type, origin.workflowName(), instanceId,
+        Instant.ofEpochMilli(now), value);
+    in.busy();
+    try {
+      in.joinStep(stmts -> {
+        if (type == WorkflowCallback.Type.COMPLETE) {
+          stmts.add(WorkflowTracking.report(origin.agent(), origin.name(), instanceId, "complete",
+              null, null, now, StepWrites.guardParams()));
+        } else if (type == WorkflowCallback.Type.ERROR) {
+          stmts.add(WorkflowTracking.report(origin.agent(), origin.name(), instanceId, "errored",
+              "WorkflowError", String.valueOf(value), now, StepWrites.guardParams()));
+        }
+        in.hook(null, () -> in.agent().onWorkflowCallback(cb));
+        if (WorkflowTracking.faultInReport != null) {
+          stmts.add(WorkflowTracking.faultInReport);
+        }
+      });
+    } finally {
+      in.done();
+    }
+  }
+
+  @Override
+  public void changeState(Origin origin, StateChange change, Object value) {
+    AgentInstance in = runtime.instance(origin.agent(), origin.name());
+    in.busy();
+    try {
+      in.joinStep(stmts -> in.setState(next(in, change, value)));
+    } finally {
+      in.done();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object next(AgentInstance in, StateChange change, Object value) {
+    Codec codec = runtime.codec();
+    switch (change) {
+      case RESET:
+        return in.agent().initialState();
+      case REPLACE:
+        return value == null ? null : codec.read(codec.write(value), in.type().stateType());
+      case MERGE:
+        Object current = in.state();
+        Map<String, Object> merged = new LinkedHashMap<>();
+        if (current != null) {
+          Object asMap = codec.read(codec.write(current), Map.class);
+          if (!(asMap instanceof Map)) {
+            throw new IllegalStateException("mergeAgentState needs an object state, the state of "
+                + in.agentName() + "/" + in.name() + " is " + codec.write(current));
+          }
+          merged.putAll((Map<String, Object>) asMap);
+        }
+        if (value != null) {
+          merged.putAll((Map<String, Object>) value);
+        }
+        return codec.read(codec.write(merged), in.type().stateType());
+      default:
+        throw new IllegalStateException(change.toString());
+    }
+  }
+
+  @Override
+  public AgentHandle<?> handle(Origin origin) {
+    return new AgentHandles(runtime).handle(origin.agent(), origin.name());
+  }
+}

@@ -1,0 +1,126 @@
+package dev.steadfast.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadfast.agent.Agent;
+import dev.steadfast.agent.Agents;
+import dev.steadfast.agent.store.AgentPersistence;
+import dev.steadfast.examples.AgentProcessingWorkflow;
+import dev.steadfast.examples.DataProcessingWorkflow;
+import dev.steadfast.examples.EtlWorkflow;
+import dev.steadfast.examples.ExpenseApprovalWorkflow;
+import dev.steadfast.examples.ResearchWorkflow;
+import dev.steadfast.examples.TaskAgent;
+import dev.steadfast.workflow.engine.Databases;
+import dev.steadfast.workflow.engine.EngineHarness;
+import dev.steadfast.workflow.engine.LocalTransactor;
+import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
+import jakarta.persistence.EntityManagerFactory;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The seeds' demo agent and its five workflows, driven the way a browser drives them. */
+class DemoAgentWorkflowsTest {
+  EngineHarness engine;
+  AgentRuntime agents;
+  EntityManagerFactory emf;
+  ScheduledExecutorService scheduler;
+
+  @BeforeEach
+  void setUp() {
+    var db = Databases.h2();
+    engine = new EngineHarness(db, EngineHarness.fastConfig("s1"))
+        .register(AgentProcessingWorkflow.class, AgentProcessingWorkflow::new)
+        .register(ExpenseApprovalWorkflow.class, ExpenseApprovalWorkflow::new)
+        .register(DataProcessingWorkflow.class, DataProcessingWorkflow::new)
+        .register(EtlWorkflow.class, EtlWorkflow::new)
+        .register(ResearchWorkflow.class, ResearchWorkflow::new)
+        .start();
+    emf = AgentPersistence.create(db);
+    scheduler = Executors.newScheduledThreadPool(2);
+    List<Class<? extends Agent<?>>> classes = List.of(TaskAgent.class);
+    agents = new AgentRuntime(classes, t -> new TaskAgent(), new LocalTransactor(emf),
+        new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()), Executors.newCachedThreadPool(),
+        scheduler, Clock.systemUTC(), new Retry(3, 10, 50));
+    agents.attachWorkflows(engine.engine);
+    agents.start(0, 0);
+  }
+
+  @AfterEach
+  void tearDown() {
+    agents.stop();
+    engine.close();
+    scheduler.shutdownNow();
+    emf.close();
+  }
+
+  <T> T call(Function<TaskAgent, T> f) {
+    return Agents.get(TaskAgent.class, "demo").call(f);
+  }
+
+  TaskAgent.Task awaitTask(String id, String status) {
+    long end = System.currentTimeMillis() + 20_000;
+    while (true) {
+      TaskAgent.Task t = call(a -> a.state().tasks.get(id));
+      if (t != null && status.equals(t.status)) {
+        return t;
+      }
+      if (System.currentTimeMillis() > end) {
+        throw new AssertionError(id + " is " + (t == null ? null : t.status) + ", not " + status);
+      }
+      EngineHarness.sleep(20);
+    }
+  }
+
+  @Test
+  void processingSavesOnTheAgentAndCompletes() {
+    String id = call(a -> a.startProcessing("hello"));
+    assertEquals("HELLO", awaitTask(id, "complete").result);
+    assertEquals(List.of(id), call(a -> a.state().saved));
+  }
+
+  @Test
+  void approvalApprovedRejectedAndEscalated() {
+    String yes = call(a -> a.startApproval("laptop", 1200, 60));
+    String no = call(a -> a.startApproval("yacht", 9_000_000, 60));
+    String late = call(a -> a.startApproval("chair", 90, 1));
+    awaitTask(yes, "running");
+    awaitTask(no, "running");
+    EngineHarness.sleep(300);
+    call(a -> {
+      a.approve(yes, "ok");
+      a.reject(no, "too expensive");
+      return null;
+    });
+    assertEquals("approved laptop by browser", awaitTask(yes, "complete").result);
+    assertEquals("Workflow rejected: too expensive", awaitTask(no, "errored").message);
+    assertTrue(awaitTask(late, "errored").message.contains("timed out"));
+    assertEquals(1, (int) call(a -> a.state().escalations));
+  }
+
+  @Test
+  void dataProcessingReportsEveryItemAndEtlItsOwnProgress() {
+    String data = call(a -> a.startDataProcessing(List.of("a", "bb", "ccc")));
+    String etl = call(a -> a.startEtl(List.of("users", "orders")));
+    TaskAgent.Task d = awaitTask(data, "complete");
+    assertEquals(1.0, d.percent);
+    TaskAgent.Task e = awaitTask(etl, "complete");
+    assertEquals(200, ((Number) e.result).intValue());
+  }
+
+  @Test
+  void researchLoopAnswersFromItsTools() {
+    String id = call(a -> a.startResearch("How do workflows and agents work together?"));
+    TaskAgent.Task t = awaitTask(id, "complete");
+    assertEquals("Agents keep state and talk to clients in real time. Workflows run durable steps"
+        + " that survive crashes.", t.result);
+    assertEquals(t.result, call(a -> a.state().research));
+  }
+}
