@@ -8,6 +8,7 @@ import dev.steadfast.agent.QueueItem;
 import dev.steadfast.agent.Schedule;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -213,10 +214,11 @@ public final class AgentInstance implements AgentContext {
         stepTx = null;
       }
       if (tx.changed) {
-        Object[] g = StepWrites.guardParams();
+        List<Object> params = new ArrayList<>(List.of(stateJson, runtime.clock().millis(),
+            type.kebab(), name));
+        params.addAll(Arrays.asList(StepWrites.guardParams()));
         stmts.add(new Stmt("UPDATE sf_agent SET state = ?, updated_at = ? WHERE agent = ?"
-            + " AND name = ? AND " + StepWrites.GUARD, stateJson, runtime.clock().millis(),
-            type.kebab(), name, g[0], g[1]));
+            + " AND name = ? AND " + StepWrites.guard(), params.toArray()));
       }
       StepWrites.add(new StepWrites.Extra() {
         @Override

@@ -90,11 +90,17 @@ final class WorkflowTracking {
     boolean complete = status.equals("complete");
     return new Stmt("UPDATE sf_agent_workflow SET status = ?, error_name = ?, error_message = ?,"
         + " completed_at = ?, updated_at = ? WHERE agent = ? AND name = ? AND workflow_id = ?"
-        + " AND status NOT IN ('terminated', 'paused') AND " + dev.steadfast.workflow.engine
-            .StepWrites.GUARD,
-        status, JournalWriter.nullOf(errorName), JournalWriter.nullOf(errorMessage),
-        JournalWriter.nullOf(complete ? now : null), now, agent, name, workflowId, guard[0],
-        guard[1]);
+        + " AND status NOT IN ('terminated', 'paused') AND "
+        + dev.steadfast.workflow.engine.StepWrites.guard(),
+        concat(new Object[] {status, JournalWriter.nullOf(errorName),
+            JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(complete ? now : null), now,
+            agent, name, workflowId}, guard));
+  }
+
+  private static Object[] concat(Object[] a, Object[] b) {
+    Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   Row find(String agent, String name, String workflowId) {

@@ -1,5 +1,6 @@
 package dev.steadfast.workflow.engine;
 
+import dev.steadfast.workflow.store.Claim;
 import dev.steadfast.workflow.store.JournalWriter.Stmt;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,27 +34,36 @@ public final class StepWrites {
   }
 
   private final List<Extra> extras = new ArrayList<>();
-  private final String instanceUid;
+  private final Claim claim;
   private final int generation;
   private boolean settled;
 
-  private StepWrites(String instanceUid, int generation) {
-    this.instanceUid = instanceUid;
+  private StepWrites(Claim claim, int generation) {
+    this.claim = claim;
     this.generation = generation;
   }
 
   /**
    * A condition to append to an extra UPDATE or DELETE ({@code WHERE ... AND} this) so that it
-   * changes nothing once the run it belongs to was restarted or deleted, like the step's own row;
-   * bind {@link #guardParams} after the statement's other parameters.
+   * changes nothing unless the step's own rows are written too: the run it belongs to was not
+   * restarted or deleted, and this server's claim on the instance still holds (the same fence as
+   * the journal's). Bind {@link #guardParams} after the statement's other parameters.
    */
-  public static final String GUARD =
-      "EXISTS (SELECT 1 FROM sf_instance WHERE uid = ? AND gen = ?)";
+  public static String guard() {
+    StepWrites w = current();
+    return "(EXISTS (SELECT 1 FROM sf_instance WHERE uid = ? AND gen = ?) AND "
+        + w.claim.condition() + ")";
+  }
 
-  /** The parameters of {@link #GUARD} for the step running on this thread. */
+  /** The parameters of {@link #guard()} for the step running on this thread. */
   public static Object[] guardParams() {
     StepWrites w = current();
-    return new Object[] {w.instanceUid, w.generation};
+    Object[] fence = w.claim.params();
+    Object[] out = new Object[2 + fence.length];
+    out[0] = w.claim.uid();
+    out[1] = w.generation;
+    System.arraycopy(fence, 0, out, 2, fence.length);
+    return out;
   }
 
   private static StepWrites current() {
@@ -78,8 +88,8 @@ public final class StepWrites {
     return CURRENT.get() != null;
   }
 
-  static StepWrites open(String instanceUid, int generation) {
-    StepWrites w = new StepWrites(instanceUid, generation);
+  static StepWrites open(Claim claim, int generation) {
+    StepWrites w = new StepWrites(claim, generation);
     CURRENT.set(w);
     return w;
   }

@@ -258,7 +258,7 @@ final class Turn implements WorkflowStep {
   private <T> T attempt(StepRecord rec, String key, String name, int count, int attempt,
       int failures, boolean lostAttempt, StepConfig config, TypeRef<T> type, Callable<T> callable) {
     // writes the step's code joins to its journal row (StepWrites), discarded unless committed
-    StepWrites writes = StepWrites.open(uid(), gen());
+    StepWrites writes = StepWrites.open(claim, gen());
     try {
       return attempt(writes, rec, key, name, count, attempt, failures, lostAttempt, config, type,
           callable);
@@ -345,8 +345,9 @@ final class Turn implements WorkflowStep {
           running.startedAt(), end, null, null, null);
       AttemptRecord a = new AttemptRecord(attempt, start, end, true, null, null);
       List<Stmt> stmts = endOfAttempt(key, attempt, start, lostAttempt, insert, startWritten, done, a);
+      int own = stmts.size();
       stmts.addAll(writes.statements());
-      journal(stmts);
+      journal(stmts, own);
       writes.committed();
       if (rec == null) {
         doSteps.incrementAndGet();
@@ -683,13 +684,22 @@ final class Turn implements WorkflowStep {
    * no further step runs.
    */
   private void journal(List<Stmt> stmts) {
+    journal(stmts, stmts.size());
+  }
+
+  /**
+   * As {@link #journal(List)}; only the first {@code own} statements are the turn's own rows,
+   * whose update counts tell whether the claim held. The rest (a step's {@link StepWrites}) are
+   * fenced by the same condition in the same transaction and may legitimately change no row.
+   */
+  private void journal(List<Stmt> stmts, int own) {
     int[] counts;
     try {
       counts = engine.journal().write(uid(), stmts.toArray(Stmt[]::new));
     } catch (RuntimeException e) {
       throw failedWrite(e);
     }
-    for (int i = 0; i < stmts.size(); i++) {
+    for (int i = 0; i < own; i++) {
       // every statement but the lost-attempt marking writes exactly one row while the claim holds
       if (counts[i] == 0 && !stmts.get(i).sql().contains("'AttemptLost'")) {
         abandoned = true;
