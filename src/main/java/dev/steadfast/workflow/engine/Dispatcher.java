@@ -56,14 +56,32 @@ final class Dispatcher {
     requestPoll();
   }
 
-  /** Stops taking work and waits up to {@code graceMillis} for running turns to end. */
-  void stop(long graceMillis) {
+  /**
+   * Stops taking work, waits up to {@code graceMillis} for running turns to end, then abandons the
+   * rest (their step code is interrupted) and gives them a moment to return. Returns the uids of
+   * the turns still running after that: their claims must not be released.
+   */
+  Set<String> stop(long graceMillis) {
     running = false;
     if (heartbeat != null) {
       heartbeat.cancel(false);
     }
     engine.timer().cancel();
-    long deadline = System.currentTimeMillis() + graceMillis;
+    awaitIdle(graceMillis);
+    if (!active.isEmpty()) {
+      active.values().forEach(Turn::abandon);
+      awaitIdle(Math.min(graceMillis, ABANDON_GRACE_MILLIS));
+    }
+    Set<String> still = new java.util.HashSet<>(active.keySet());
+    still.addAll(claiming);
+    return still;
+  }
+
+  /** How long abandoned turns get to return at shutdown (an interrupted step, a commit). */
+  private static final long ABANDON_GRACE_MILLIS = 1_000;
+
+  private void awaitIdle(long millis) {
+    long deadline = System.currentTimeMillis() + millis;
     while (!active.isEmpty() && System.currentTimeMillis() < deadline) {
       try {
         Thread.sleep(20);
@@ -72,7 +90,6 @@ final class Dispatcher {
         break;
       }
     }
-    active.values().forEach(Turn::abandon);
   }
 
   boolean isRunning() {
@@ -259,6 +276,7 @@ final class Dispatcher {
       List<Stmt> updates = new ArrayList<>();
       List<InstanceRecord> runnable = new ArrayList<>();
       Map<String, Integer> gens = new HashMap<>();
+      Set<String> recovering = new java.util.HashSet<>();
       for (InstanceRecord r : rows) {
         Status status = Status.fromWireName(r.status());
         boolean pause = "pause".equals(r.control());
@@ -277,6 +295,10 @@ final class Dispatcher {
         if (status == Status.QUEUED) {
           engine.emitLater(Type.WORKFLOW_START, r.workflowName(), r.instanceId());
         }
+        if (status == Status.RUNNING) {
+          // still marked running: its last turn never ended (a crash, an abandoned turn)
+          recovering.add(r.uid());
+        }
         updates.add(WorkflowStore.startTurnStmt(r.uid(), now));
         runnable.add(new InstanceRecord(r.uid(), r.workflowName(), r.instanceId(),
             Status.RUNNING.wireName(), r.params(), r.output(), r.errorName(), r.errorMessage(),
@@ -289,8 +311,10 @@ final class Dispatcher {
       Map<String, List<StepRecord>> journals = engine.store().journals(em, gens);
       List<Turn> turns = new ArrayList<>();
       for (InstanceRecord r : runnable) {
-        turns.add(new Turn(engine, engine.registry().find(r.workflowName()), r,
-            journals.getOrDefault(r.uid(), List.of())));
+        Turn turn = new Turn(engine, engine.registry().find(r.workflowName()), r,
+            journals.getOrDefault(r.uid(), List.of()));
+        turn.recovering = recovering.contains(r.uid());
+        turns.add(turn);
       }
       return turns;
     });
@@ -314,7 +338,15 @@ final class Dispatcher {
       outcome = turn.execute();
       engine.finishTurn(turn, outcome);
     } catch (Throwable t) {
+      // the engine itself failed around the turn (out of memory, a class missing in a redeploy):
+      // not the workflow's fault, so the instance runs again after a back-off, not after a lease
       LOG.log(Level.SEVERE, "turn of instance " + turn.instance.instanceId() + " failed", t);
+      try {
+        engine.retryLater(turn, String.valueOf(t));
+      } catch (Throwable again) {
+        LOG.log(Level.WARNING, "could not let instance " + turn.instance.instanceId()
+            + " go; it runs again when its lease expires", again);
+      }
     } finally {
       active.remove(turn.uid(), turn);
       slots.release();
