@@ -57,6 +57,7 @@ public final class WorkflowEngine {
   private final JournalWriter journal;
   private final AttemptMonitor monitor;
   private final ServerPresence presence;
+  private volatile boolean started;
   private volatile TestHooks hooks = TestHooks.NONE;
   /** Turns of an instance that failed in a row not by the workflow's fault: the back-off. */
   private final Map<String, Integer> retries = new java.util.concurrent.ConcurrentHashMap<>();
@@ -97,9 +98,11 @@ public final class WorkflowEngine {
    */
   public void start() {
     presence.acquire(scheduler);
+    started = true;
     try {
       register();
     } catch (RuntimeException e) {
+      started = false;
       presence.release(true);
       throw e;
     }
@@ -132,6 +135,10 @@ public final class WorkflowEngine {
    * when it expires. {@code 0} stops as a crash would: every claim stays until its lease expires.
    */
   public void stop(long graceMillis) {
+    if (!started) {
+      return; // never started (or refused to): nothing of this server's to stop or release
+    }
+    started = false;
     Set<String> stillRunning = dispatcher.stop(graceMillis);
     if (graceMillis > 0) {
       try {
