@@ -245,11 +245,15 @@ final class Dispatcher {
     List<Turn> turns;
     try {
       turns = claim(uids);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the claim rolled back, the marks below must go
       LOG.log(Level.WARNING, "could not claim workflow instances " + uids, e);
       turns = List.of();
     }
-    engine.flushEvents();
+    try {
+      engine.flushEvents();
+    } catch (Throwable e) { // a listener's Error must not keep claimed turns from running
+      LOG.log(Level.WARNING, "a workflow event listener failed", e);
+    }
     Set<String> started = new java.util.HashSet<>();
     for (Turn turn : turns) {
       started.add(turn.uid());

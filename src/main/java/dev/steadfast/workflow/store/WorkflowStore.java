@@ -26,8 +26,9 @@ public final class WorkflowStore {
   /**
    * Records a deployed workflow, or updates its class, binding and version. Safe when several
    * servers register the same workflow at once (a scaled-out start): the row is inserted only if
-   * it is missing, in one statement that never fails on the key another server just inserted
-   * (ON CONFLICT DO NOTHING on PostgreSQL, MERGE elsewhere), then updated only if it differs.
+   * it is missing (ON CONFLICT DO NOTHING on PostgreSQL; MERGE elsewhere, whose duplicate-key
+   * failure when another server inserted the row at the same moment is ignored), then updated
+   * only if it differs.
    */
   public void registerWorkflow(
       EntityManager em, String name, String className, String binding, String versionId, long now) {
@@ -52,6 +53,12 @@ public final class WorkflowStore {
         p.setLong(5, now);
         p.setLong(6, now);
         p.executeUpdate();
+      } catch (java.sql.SQLException e) {
+        // H2's MERGE is not atomic: two servers may both find the row missing. The loser's
+        // statement fails alone (H2 keeps the transaction usable), and the row exists now.
+        if (postgres || e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+          throw e;
+        }
       }
       try (java.sql.PreparedStatement p = c.prepareStatement("UPDATE sf_workflow SET"
           + " class_name = ?, binding = ?, version_id = ?, modified_at = ? WHERE name = ?"

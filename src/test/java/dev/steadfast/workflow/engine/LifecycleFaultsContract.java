@@ -203,6 +203,25 @@ abstract class LifecycleFaultsContract {
     assertEquals(3, FaultWorkflows.ran(id, "run"));
   }
 
+  @Test
+  void anErrorThrownByTheEngineAroundATurnRetriesTheTurn() {
+    EngineHarness h = start("engine-error");
+    String id = id();
+    java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
+    // an engine listener (the event stream, a metrics hook) whose class went missing in a
+    // redeploy: it throws after the step was recorded, once
+    h.engine.addListener(e -> {
+      if (id.equals(e.instanceId()) && e.type() == EngineEvent.Type.STEP_SUCCESS
+          && thrown.getAndIncrement() == 0) {
+        throw new NoClassDefFoundError("com/example/GoneListener (simulated)");
+      }
+    });
+    WorkflowInstance i = h.engine.client("polite").create(id, 1L);
+    InstanceStatus s = h.await(i, Status.COMPLETE, Duration.ofSeconds(20));
+    assertEquals("done", s.output(String.class));
+    assertEquals(1, FaultWorkflows.STARTS.get(id).size(), "the recorded step did not run again");
+  }
+
   // ------------------------------------------------------------------ duplicate server ids
 
   @Test
