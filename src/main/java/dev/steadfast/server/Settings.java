@@ -81,7 +81,8 @@ public final class Settings {
         .withPollInterval(duration("steadfast.poll-interval", "2 seconds"))
         .withStepLimit(integer("steadfast.workflow.step-limit", 1024))
         .withRetention(duration("steadfast.retention", "30 days"))
-        .withJournalWriters(integer("steadfast.journal.writers", 0));
+        .withJournalWriters(integer("steadfast.journal.writers", 0))
+        .withMaxLostAttempts(integer("steadfast.workflow.max-lost-attempts", 3));
   }
 
   /** {@code steadfast.examples.enabled}: deploy the demo workflows (default true). */

@@ -24,6 +24,7 @@ public class CrashProbeServlet extends HttpServlet {
     switch (req.getPathInfo()) {
       case "/create" -> engine.client("crash-probe").create(id,
           Integer.valueOf(req.getParameter("n")));
+      case "/poison" -> engine.client("poison-probe").create(id, null);
       case "/go" -> engine.client("crash-probe").get(id).sendEvent("go", null);
       default -> {
         resp.sendError(404);
@@ -35,7 +36,9 @@ public class CrashProbeServlet extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    var s = engine.client("crash-probe").get(req.getParameter("id")).status();
+    String workflow = req.getParameter("workflow") != null ? req.getParameter("workflow")
+        : "crash-probe";
+    var s = engine.client(workflow).get(req.getParameter("id")).status();
     resp.getWriter().write(s.status().wireName() + (s.error() != null ? " " + s.error() : ""));
   }
 }

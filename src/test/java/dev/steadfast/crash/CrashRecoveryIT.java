@@ -20,11 +20,16 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
  * kill -9 of the real server in the middle of 24 instances (in steps, sleeps, retry delays and
- * event waits), a restart with the same data directory, and proof from the probe's own log that
+ * event waits), a restart (with the same data directory on H2; with a new server id on
+ * PostgreSQL), and proof from the probe's own log that
  * every instance completes and no completed step ran again.
  */
 class CrashRecoveryIT {
@@ -42,7 +47,8 @@ class CrashRecoveryIT {
         in.transferTo(out);
         out.closeEntry();
       }
-      for (Class<?> c : List.of(CrashProbeWorkflow.class, CrashProbeServlet.class)) {
+      for (Class<?> c : List.of(CrashProbeWorkflow.class, CrashProbeServlet.class,
+          PoisonProbeWorkflow.class)) {
         String name = c.getName().replace('.', '/') + ".class";
         out.putNextEntry(new ZipEntry("WEB-INF/classes/" + name));
         try (InputStream cls = c.getClassLoader().getResourceAsStream(name)) {
@@ -66,11 +72,56 @@ class CrashRecoveryIT {
   void everyInstanceCompletesAfterKillDashNineAndNoCompletedStepRunsAgain() throws Exception {
     Path war = probeWar();
     Path data = ServerProcess.newDataDir("crash");
+    crashAndRecover(data, () -> new ServerProcess(war, data), () -> new ServerProcess(war, data));
+  }
+
+  /**
+   * The same on PostgreSQL, and the server that comes back has a new server id (another node, a
+   * replaced container): it takes the killed server's instances over once their leases expire.
+   */
+  @Test
+  void onPostgresAServerWithANewIdTakesOverTheKilledServersInstances() throws Exception {
+    Path war = probeWar();
+    Path data = ServerProcess.newDataDir("crash-pg");
+    Path pgData = data.resolveSibling("pg");
+    int pgPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      pgPort = free.getLocalPort();
+    }
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPort(pgPort)
+        .setDataDirectory(pgData).setCleanDataDirectory(true).start()) {
+      try (Connection c = pg.getPostgresDatabase().getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE steadfast");
+      }
+      java.util.function.Function<String, ServerProcess> server = id -> new ServerProcess(war, data)
+          .env("STEADFAST_DB_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/steadfast")
+          .env("STEADFAST_DB_USER", "postgres")
+          .env("STEADFAST_DB_PASSWORD", "postgres")
+          .env("STEADFAST_SERVER_ID", id)
+          .env("STEADFAST_LEASE", "5 seconds");
+      crashAndRecover(data, () -> server.apply("crash-a"), () -> server.apply("crash-b"));
+      try (Connection c = pg.getDatabase("postgres", "steadfast").getConnection();
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sf_instance"
+              + " WHERE workflow_name = 'crash-probe' AND status = 'complete'")) {
+        assertTrue(rs.next());
+        assertEquals(INSTANCES, rs.getInt(1), "every instance is complete in PostgreSQL");
+      }
+    }
+  }
+
+  interface Server {
+    ServerProcess make() throws Exception;
+  }
+
+  void crashAndRecover(Path data, Server before, Server after) throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < INSTANCES; i++) {
       ids.add("probe-" + i);
     }
-    ServerProcess first = new ServerProcess(war, data).start();
+    ServerProcess first = before.make().start();
     try {
       for (int i = 0; i < INSTANCES; i++) {
         call(first, "POST", "/create?id=" + ids.get(i) + "&n=" + i);
@@ -86,7 +137,7 @@ class CrashRecoveryIT {
     assertTrue(beforeCrash.stream().anyMatch(l -> l.startsWith("start") && l.contains(" c ")),
         "the kill happened with long steps in flight");
 
-    try (ServerProcess second = new ServerProcess(war, data).start()) {
+    try (ServerProcess second = after.make().start()) {
       for (int i = 1; i < INSTANCES; i += 2) {
         call(second, "POST", "/go?id=" + ids.get(i));
       }

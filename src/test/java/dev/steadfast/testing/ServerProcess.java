@@ -116,8 +116,8 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
     pb.environment().putAll(env);
     process = pb.start();
-    // a loaded machine (a CI host shared by builds) may need longer: -Dsteadfast.it.readySeconds
-    awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.readySeconds", 180)));
+    // a loaded 2-core machine may take minutes to deploy: -Dsteadfast.it.readySeconds=N
+    awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.readySeconds", 300)));
     return this;
   }
 
@@ -154,6 +154,9 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private String serverId() {
+    if (env.containsKey("STEADFAST_SERVER_ID")) {
+      return env.get("STEADFAST_SERVER_ID");
+    }
     Path file = dataDir.resolve("server-id");
     try {
       return Files.exists(file) ? Files.readString(file).trim() : "(no server id yet)";
@@ -214,6 +217,16 @@ public final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
+  }
+
+  /** True while the server's JVM runs. */
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits until the server's JVM has exited by itself; false if it still runs after timeout. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process == null || process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Kills the JVM at once (SIGKILL), as a crash would. */

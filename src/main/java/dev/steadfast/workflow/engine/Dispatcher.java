@@ -54,12 +54,30 @@ final class Dispatcher {
     requestPoll();
   }
 
-  /** Stops taking work and waits up to {@code graceMillis} for running turns to end. */
-  void stop(long graceMillis) {
+  /**
+   * Stops taking work, waits up to {@code graceMillis} for running turns to end, then abandons the
+   * rest (their step code is interrupted) and gives them a moment to return. Returns the uids of
+   * the turns still running after that: their claims must not be released.
+   */
+  Set<String> stop(long graceMillis) {
     running = false;
     leases.stop();
     engine.timer().cancel();
-    long deadline = System.currentTimeMillis() + graceMillis;
+    awaitIdle(graceMillis);
+    if (!active.isEmpty()) {
+      active.values().forEach(Turn::abandon);
+      awaitIdle(Math.min(graceMillis, ABANDON_GRACE_MILLIS));
+    }
+    Set<String> still = new java.util.HashSet<>(active.keySet());
+    still.addAll(claiming);
+    return still;
+  }
+
+  /** How long abandoned turns get to return at shutdown (an interrupted step, a commit). */
+  private static final long ABANDON_GRACE_MILLIS = 1_000;
+
+  private void awaitIdle(long millis) {
+    long deadline = System.currentTimeMillis() + millis;
     while (!active.isEmpty() && System.currentTimeMillis() < deadline) {
       try {
         Thread.sleep(20);
@@ -68,7 +86,6 @@ final class Dispatcher {
         break;
       }
     }
-    active.values().forEach(Turn::abandon);
   }
 
   boolean isRunning() {
@@ -279,13 +296,17 @@ final class Dispatcher {
     List<Turn> turns;
     try {
       turns = claim(uids);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the claim rolled back, the marks below must go
       if (!engine.health().failed(e)) {
         LOG.log(Level.WARNING, "could not claim workflow instances " + uids, e);
       }
       turns = List.of();
     }
-    engine.flushEvents();
+    try {
+      engine.flushEvents();
+    } catch (Throwable e) { // a listener's Error must not keep claimed turns from running
+      LOG.log(Level.WARNING, "a workflow event listener failed", e);
+    }
     Set<String> started = new java.util.HashSet<>();
     for (Turn turn : turns) {
       started.add(turn.uid());
@@ -314,6 +335,7 @@ final class Dispatcher {
       List<InstanceRecord> runnable = new ArrayList<>();
       Map<String, Integer> gens = new HashMap<>();
       Map<String, Long> epochs = new HashMap<>();
+      Set<String> recovering = new java.util.HashSet<>();
       for (WorkflowStore.Claimed claimed : rows) {
         InstanceRecord r = claimed.row();
         epochs.put(r.uid(), claimed.epoch());
@@ -334,6 +356,10 @@ final class Dispatcher {
         if (status == Status.QUEUED) {
           engine.emitLater(Type.WORKFLOW_START, r.workflowName(), r.instanceId());
         }
+        if (status == Status.RUNNING) {
+          // still marked running: its last turn never ended (a crash, an abandoned turn)
+          recovering.add(r.uid());
+        }
         updates.add(WorkflowStore.startTurnStmt(r.uid(), now));
         runnable.add(new InstanceRecord(r.uid(), r.workflowName(), r.instanceId(),
             Status.RUNNING.wireName(), r.params(), r.output(), r.errorName(), r.errorMessage(),
@@ -346,8 +372,10 @@ final class Dispatcher {
       Map<String, List<StepRecord>> journals = engine.store().journals(em, gens);
       List<Turn> turns = new ArrayList<>();
       for (InstanceRecord r : runnable) {
-        turns.add(new Turn(engine, engine.registry().find(r.workflowName()), r,
-            epochs.get(r.uid()), claimedAt, journals.getOrDefault(r.uid(), List.of())));
+        Turn turn = new Turn(engine, engine.registry().find(r.workflowName()), r,
+            epochs.get(r.uid()), claimedAt, journals.getOrDefault(r.uid(), List.of()));
+        turn.recovering = recovering.contains(r.uid());
+        turns.add(turn);
       }
       return turns;
     });
@@ -374,7 +402,16 @@ final class Dispatcher {
       if (engine.health().failed(t)) {
         retryLater(turn.uid()); // its end was not written: run it again when the DB is back
       } else {
+        // the engine itself failed around the turn (out of memory, a class missing in a
+        // redeploy): not the workflow's fault, so the instance runs again after a back-off, not
+        // after a lease
         LOG.log(Level.SEVERE, "turn of instance " + turn.instance.instanceId() + " failed", t);
+        try {
+          engine.retryLater(turn, String.valueOf(t));
+        } catch (Throwable again) {
+          LOG.log(Level.WARNING, "could not let instance " + turn.instance.instanceId()
+              + " go; it runs again when its lease expires", again);
+        }
       }
     } finally {
       active.remove(turn.uid(), turn);

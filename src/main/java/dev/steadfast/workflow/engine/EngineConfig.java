@@ -21,6 +21,9 @@ import java.time.Duration;
  *     journal writes of concurrent turns are group-committed in these batches. 0 chooses: 1 on
  *     H2 (it runs in this JVM and stores one commit at a time: bigger batches are faster), 2
  *     elsewhere (one batch is built while the other waits for its commit)
+ * @param maxLostAttempts attempts of one step that may be lost (their server stopped before they
+ *     ended) before the step fails for good with {@code AttemptsLost}; they do not count toward
+ *     the step's retry limit
  */
 public record EngineConfig(
     String serverId,
@@ -31,9 +34,13 @@ public record EngineConfig(
     Duration retention,
     StepConfig stepDefaults,
     Duration recordAttemptStartAfter,
-    int journalWriters) {
+    int journalWriters,
+    int maxLostAttempts) {
 
   public EngineConfig {
+    if (maxLostAttempts < 1) {
+      throw new IllegalArgumentException("max lost attempts must be >= 1, got " + maxLostAttempts);
+    }
     if (journalWriters < 0) {
       throw new IllegalArgumentException("journal writers must be >= 0, got " + journalWriters);
     }
@@ -65,46 +72,52 @@ public record EngineConfig(
         Duration.ofDays(30),
         StepConfig.DEFAULTS,
         Duration.ofMillis(50),
-        0);
+        0,
+        3);
   }
 
   public EngineConfig withWorkers(int n) {
     return new EngineConfig(serverId, n, lease, pollInterval, stepLimit, retention, stepDefaults,
-        recordAttemptStartAfter, journalWriters);
+        recordAttemptStartAfter, journalWriters, maxLostAttempts);
   }
 
   public EngineConfig withLease(Duration d) {
     return new EngineConfig(serverId, workers, d, pollInterval, stepLimit, retention, stepDefaults,
-        recordAttemptStartAfter, journalWriters);
+        recordAttemptStartAfter, journalWriters, maxLostAttempts);
   }
 
   public EngineConfig withPollInterval(Duration d) {
     return new EngineConfig(serverId, workers, lease, d, stepLimit, retention, stepDefaults,
-        recordAttemptStartAfter, journalWriters);
+        recordAttemptStartAfter, journalWriters, maxLostAttempts);
   }
 
   public EngineConfig withStepLimit(int n) {
     return new EngineConfig(serverId, workers, lease, pollInterval, n, retention, stepDefaults,
-        recordAttemptStartAfter, journalWriters);
+        recordAttemptStartAfter, journalWriters, maxLostAttempts);
   }
 
   public EngineConfig withRetention(Duration d) {
     return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, d, stepDefaults,
-        recordAttemptStartAfter, journalWriters);
+        recordAttemptStartAfter, journalWriters, maxLostAttempts);
   }
 
   public EngineConfig withStepDefaults(StepConfig c) {
     return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention, c,
-        recordAttemptStartAfter, journalWriters);
+        recordAttemptStartAfter, journalWriters, maxLostAttempts);
   }
 
   public EngineConfig withRecordAttemptStartAfter(Duration d) {
     return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention,
-        stepDefaults, d, journalWriters);
+        stepDefaults, d, journalWriters, maxLostAttempts);
   }
 
   public EngineConfig withJournalWriters(int n) {
     return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention,
-        stepDefaults, recordAttemptStartAfter, n);
+        stepDefaults, recordAttemptStartAfter, n, maxLostAttempts);
+  }
+
+  public EngineConfig withMaxLostAttempts(int n) {
+    return new EngineConfig(serverId, workers, lease, pollInterval, stepLimit, retention,
+        stepDefaults, recordAttemptStartAfter, journalWriters, n);
   }
 }

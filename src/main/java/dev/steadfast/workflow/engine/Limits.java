@@ -20,6 +20,10 @@ public final class Limits {
   public static final Duration MIN_WAIT = Duration.ofSeconds(1);
   public static final Duration MAX_WAIT = Duration.ofDays(365);
   public static final Duration DEFAULT_WAIT = Duration.ofHours(24);
+  /** Recorded error names (sf_instance, sf_step, sf_attempt: VARCHAR(256)). */
+  public static final int MAX_ERROR_NAME = 256;
+  /** Recorded error messages: longer ones are cut, so one huge message cannot bloat a journal. */
+  public static final int MAX_ERROR_MESSAGE = 16 * 1024;
 
   private Limits() {}
 
@@ -77,5 +81,36 @@ public final class Limits {
           what + " is " + Json.utf8Length(json) + " bytes as JSON; the limit is 1 MiB ("
               + MAX_BYTES + " bytes)");
     }
+  }
+
+  /**
+   * An error name as it is recorded: at most {@value #MAX_ERROR_NAME} characters (longer ones are
+   * cut, ending in "..."), no NUL characters (PostgreSQL refuses them in text). The workflow sees
+   * the recorded name, so a replay throws the same one.
+   */
+  public static String errorName(String name) {
+    return fit(name, MAX_ERROR_NAME);
+  }
+
+  /** An error message as it is recorded: at most {@value #MAX_ERROR_MESSAGE} characters. */
+  public static String errorMessage(String message) {
+    return fit(message, MAX_ERROR_MESSAGE);
+  }
+
+  private static String fit(String s, int max) {
+    if (s == null) {
+      return null;
+    }
+    if (s.indexOf('\0') >= 0) {
+      s = s.replace('\0', '?');
+    }
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = max - 3;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--; // never cut a character in two
+    }
+    return s.substring(0, end) + "...";
   }
 }

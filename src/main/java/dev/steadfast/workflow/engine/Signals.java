@@ -39,4 +39,18 @@ final class Signals {
       this.errorName = errorName;
     }
   }
+
+  /**
+   * The turn failed for a reason that is not the workflow's (see {@link EnvironmentFailure}):
+   * nothing more is written, the instance runs again after a back-off.
+   */
+  static final class Retry extends Error {
+    private static final long serialVersionUID = 1L;
+    final String errorName;
+
+    Retry(String errorName, String message) {
+      super(message, null, false, false);
+      this.errorName = errorName;
+    }
+  }
 }

@@ -49,6 +49,12 @@ final class Turn implements WorkflowStep {
   /** result_type of a failed do step whose error was a NonRetryableError. */
   static final String NON_RETRYABLE = "!NonRetryableError";
 
+  /** The error of a step whose attempts were lost too often (a poison step). */
+  static final String ATTEMPTS_LOST = "AttemptsLost";
+
+  /** The error of a turn whose journal write the database refuses, and would refuse again. */
+  static final String JOURNAL_WRITE_REJECTED = "JournalWriteRejected";
+
   /** How a turn ended. */
   record Outcome(Kind kind, Object output, String errorName, String errorMessage, long dueAt) {
     enum Kind {
@@ -56,7 +62,9 @@ final class Turn implements WorkflowStep {
       ERRORED,
       SUSPENDED,
       PAUSED,
-      ABANDONED
+      ABANDONED,
+      /** Not the workflow's failure (see {@link EnvironmentFailure}): run the turn again later. */
+      RETRY
     }
   }
 
@@ -78,6 +86,12 @@ final class Turn implements WorkflowStep {
   private final Set<Thread> inStep = new java.util.HashSet<>();
   volatile boolean pauseRequested;
   private volatile boolean abandoned;
+  /**
+   * The previous turn of this instance never ended (its server stopped, or the turn was
+   * abandoned): record every attempt's start before running it, so that a step which kills the
+   * server again is seen as lost and counted, however fast it kills it.
+   */
+  volatile boolean recovering;
 
   /**
    * @param epoch the claim epoch the claim gave the instance
@@ -184,9 +198,18 @@ final class Turn implements WorkflowStep {
       return new Outcome(Outcome.Kind.ABANDONED, null, null, null, 0);
     } catch (Signals.Fatal f) {
       return new Outcome(Outcome.Kind.ERRORED, null, f.errorName, f.getMessage(), 0);
+    } catch (Signals.Retry r) {
+      return new Outcome(Outcome.Kind.RETRY, null, r.errorName, r.getMessage(), 0);
     } catch (Throwable t) {
       if (abandoned) {
         return new Outcome(Outcome.Kind.ABANDONED, null, null, null, 0);
+      }
+      if (EnvironmentFailure.is(t)) {
+        // the JVM or the deployment failed, not the workflow: run the turn again later
+        LOG.log(Level.WARNING, "turn of instance " + instance.instanceId() + " failed with "
+            + t + "; it runs again later", t);
+        return new Outcome(Outcome.Kind.RETRY, null, errorName(t),
+            Limits.errorMessage(String.valueOf(t.getMessage())), 0);
       }
       return new Outcome(Outcome.Kind.ERRORED, null, errorName(t), String.valueOf(t.getMessage()), 0);
     } finally {
@@ -195,17 +218,18 @@ final class Turn implements WorkflowStep {
     }
   }
 
+  /** The recorded name of an error: see {@link Limits#errorName}. */
   static String errorName(Throwable t) {
     if (t instanceof NonRetryableError n) {
-      return n.errorName();
+      return Limits.errorName(n.errorName());
     }
     if (t instanceof StepFailedException s) {
-      return s.errorName();
+      return Limits.errorName(s.errorName());
     }
     if (t instanceof EventTimeoutException || t instanceof StepTimeoutException) {
       return "TimeoutError";
     }
-    return t.getClass().getSimpleName();
+    return Limits.errorName(t.getClass().getSimpleName());
   }
 
   // ------------------------------------------------------------------ step.run
@@ -242,6 +266,10 @@ final class Turn implements WorkflowStep {
           }
           break;
         case StepState.RUNNING:
+          // the server running the last attempt stopped before it ended: a lost attempt
+          if (rec.attempts() - rec.failures() >= engine.config().maxLostAttempts()) {
+            throw attemptsLost(rec, key, name, count);
+          }
           lostAttempt = true;
           break;
         default:
@@ -285,6 +313,9 @@ final class Turn implements WorkflowStep {
     AttemptMonitor.Watch watch = engine.monitor().watch(
         engine.config().recordAttemptStartAfter().toMillis(), config.timeout().toMillis(),
         recorder, watchdog);
+    if (recovering) {
+      recorder.run(); // durable before the step runs: see the field
+    }
     StepContext previous = StepContext.bind(new StepContext(name, count, attempt, config));
     T value = null;
     Throwable error = null;
@@ -324,6 +355,9 @@ final class Turn implements WorkflowStep {
       Thread.interrupted();
       throw new Signals.Abandon("instance was terminated or restarted");
     }
+    if (error != null && !timedOut && EnvironmentFailure.is(error)) {
+      throw lostToEnvironment(recorder, stepName, attempt, error);
+    }
     boolean startWritten = recorder.finish();
     boolean insert = rec == null && !startWritten;
     long end = engine.now();
@@ -358,7 +392,7 @@ final class Turn implements WorkflowStep {
       return value;
     }
     String errorName = errorName(error);
-    String message = String.valueOf(error.getMessage());
+    String message = Limits.errorMessage(String.valueOf(error.getMessage()));
     int failed = failures + 1;
     boolean nonRetryable = error instanceof NonRetryableError;
     boolean last = nonRetryable || failed >= config.maxAttempts();
@@ -406,6 +440,53 @@ final class Turn implements WorkflowStep {
           : WorkflowStore.insertAttemptStmt(claim, gen(), key, a));
     }
     return stmts;
+  }
+
+  /**
+   * A step whose attempts were lost {@code steadfast.workflow.max-lost-attempts} times (each time
+   * its server stopped before the attempt ended) fails for good: a step that kills the JVM must
+   * not take down every server, restart after restart.
+   */
+  private StepFailedException attemptsLost(StepRecord rec, String key, String name, int count) {
+    String stepName = name + "-" + count;
+    int lost = rec.attempts() - rec.failures();
+    String message = "step '" + stepName + "' was lost " + lost + " times: the server running it"
+        + " stopped (crashed, was killed, halted or ran out of memory) or could not record its"
+        + " end before the attempt ended; it is not tried again"
+        + " (steadfast.workflow.max-lost-attempts = " + engine.config().maxLostAttempts() + ")";
+    long now = engine.now();
+    StepRecord failed = new StepRecord(key, rec.seq(), "do", name, count, StepState.FAILED,
+        rec.config(), null, null, ATTEMPTS_LOST, message, rec.attempts(), rec.failures(),
+        rec.startedAt(), now, null, null, null);
+    journal(new ArrayList<>(List.of(
+        WorkflowStore.markLostAttemptsStmt(claim, gen(), key, 0, now),
+        WorkflowStore.updateStepStmt(claim, gen(), failed))));
+    journal.put(key, failed);
+    engine.emit(EngineEvent.Type.STEP_FAILURE, def.name(), instance.instanceId(), stepName, 0,
+        ATTEMPTS_LOST, message);
+    return new StepFailedException(stepName, ATTEMPTS_LOST, message, null);
+  }
+
+  /**
+   * The step's code failed with an error of the JVM or the deployment, not of the step: the
+   * attempt is recorded as started and left open, so the next turn (run later, see {@link
+   * Outcome.Kind#RETRY}) counts it as lost, as if the server had stopped. A step that always
+   * runs out of memory thus ends as {@link #ATTEMPTS_LOST} instead of looping.
+   */
+  private Signals.Retry lostToEnvironment(InflightRecorder recorder, String stepName,
+      int attempt, Throwable error) {
+    recorder.run();
+    boolean recorded = recorder.finish();
+    LOG.log(Level.WARNING, "attempt " + attempt + " of step '" + stepName + "' of instance "
+        + instance.instanceId() + " failed with " + error + "; counted as a lost attempt, the"
+        + " turn runs again later", error);
+    if (!recorded) {
+      Thread.interrupted();
+      return new Signals.Retry(errorName(error), "could not record the lost attempt of step '"
+          + stepName + "'");
+    }
+    return new Signals.Retry(errorName(error),
+        Limits.errorMessage(String.valueOf(error.getMessage())));
   }
 
   /** The error a failed step throws on replay: the same kind, name and message as the first time. */
@@ -725,13 +806,22 @@ final class Turn implements WorkflowStep {
   }
 
   /**
-   * A journal write failed: the turn ends here. The claim stays this server's, so the dispatcher
-   * runs the instance again: at once when the database is back after an outage, after a back-off
-   * for any other failure.
+   * A journal write failed: the turn ends here, unless the database refused the values themselves
+   * (a data exception: too long, out of range, not encodable): such a write would fail again on
+   * every retry, so the instance fails instead. Otherwise the claim stays this server's, so the
+   * dispatcher runs the instance again: at once when the database is back after an outage, after
+   * a back-off for any other failure.
    */
-  private Signals.Abandon failedWrite(RuntimeException e) {
+  private Error failedWrite(RuntimeException e) {
     if (abandoned) {
       return new Signals.Abandon("instance was terminated or restarted");
+    }
+    String refused = EnvironmentFailure.dataException(e);
+    if (refused != null) {
+      LOG.log(Level.WARNING, "the database refused a journal write of instance "
+          + instance.instanceId() + "; the instance fails", e);
+      return new Signals.Fatal(JOURNAL_WRITE_REJECTED, Limits.errorMessage(
+          "the database refused to record the progress of the instance: " + refused));
     }
     abandoned = true;
     engine.turnWriteFailed(this, e);
@@ -756,7 +846,7 @@ final class Turn implements WorkflowStep {
 
     @Override
     public synchronized void run() {
-      if (done || abandoned) {
+      if (done || written || abandoned) {
         return;
       }
       List<Stmt> stmts = new ArrayList<>(4);
@@ -771,7 +861,7 @@ final class Turn implements WorkflowStep {
       try {
         journal(stmts);
         written = true;
-      } catch (Signals.Abandon e) {
+      } catch (Signals.Abandon | Signals.Fatal e) {
         LOG.log(Level.FINE, "could not record the start of an attempt", e);
       }
     }

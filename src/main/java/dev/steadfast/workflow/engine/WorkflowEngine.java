@@ -57,7 +57,12 @@ public final class WorkflowEngine {
   private final JournalWriter journal;
   private final AttemptMonitor monitor;
   private final DatabaseHealth health;
+  private final ServerPresence presence;
+  private volatile boolean started;
   private volatile TestHooks hooks = TestHooks.NONE;
+  /** Turns of an instance that failed in a row not by the workflow's fault: the back-off. */
+  private final Map<String, Integer> retries = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long MAX_RETRY_DELAY = 5 * 60_000L;
 
   public WorkflowEngine(
       EngineConfig config,
@@ -80,18 +85,39 @@ public final class WorkflowEngine {
     this.dispatcher = new Dispatcher(this);
     this.journal = new JournalWriter(tx.dataSource(), config.journalWriters());
     this.monitor = new AttemptMonitor(scheduler, branchExecutor);
+    this.presence = new ServerPresence(tx.dataSource(), config.serverId(),
+        ServerPresence.OBSERVE_MILLIS);
   }
 
   // ------------------------------------------------------------------ lifecycle
 
   /**
-   * Records the registered workflows, drops claims this server held before a restart (nothing of
-   * ours can be running now), and starts dispatching.
+   * Makes sure no other running server uses this server id ({@link ServerPresence}), records the
+   * registered workflows, drops claims this server held before a restart (nothing of ours can be
+   * running now), and starts dispatching.
+   *
+   * @throws IllegalStateException if another running server uses this server id
    */
   public void start() {
+    presence.acquire(scheduler);
+    started = true;
+    try {
+      register();
+    } catch (RuntimeException e) {
+      started = false;
+      presence.release(true);
+      throw e;
+    }
+    dispatcher.start();
+  }
+
+  private void register() {
     long now = now();
     tx.inTransaction(em -> {
-      for (WorkflowDefinition d : registry.all()) {
+      // in name order: servers registering at once lock the rows in the same order (no deadlock)
+      List<WorkflowDefinition> defs = new ArrayList<>(registry.all());
+      defs.sort(java.util.Comparator.comparing(WorkflowDefinition::name));
+      for (WorkflowDefinition d : defs) {
         store.registerWorkflow(em, d.name(), d.workflowClass().getName(), d.binding(),
             d.versionId(), now);
       }
@@ -102,20 +128,32 @@ public final class WorkflowEngine {
       }
       return null;
     });
-    dispatcher.start();
   }
 
-  /** Stops dispatching; running turns get {@code graceMillis} to end, then are abandoned. */
+  /**
+   * Stops dispatching; running turns get {@code graceMillis} to end, then are abandoned. A clean
+   * stop ({@code graceMillis > 0}) hands back at once the claims of the turns that ended; those of
+   * turns still running (step code that ignores interrupts) keep their lease and are taken over
+   * when it expires. {@code 0} stops as a crash would: every claim stays until its lease expires.
+   */
   public void stop(long graceMillis) {
-    dispatcher.stop(graceMillis);
+    if (!started) {
+      return; // never started (or refused to): nothing of this server's to stop or release
+    }
+    started = false;
+    Set<String> stillRunning = dispatcher.stop(graceMillis);
     if (graceMillis > 0) {
-      // a clean shutdown hands our instances back at once instead of after the lease
       try {
-        tx.inTransaction(em -> store.releaseAll(em, config.serverId()));
+        tx.inTransaction(em -> store.releaseStopped(em, config.serverId(), stillRunning));
+        if (!stillRunning.isEmpty()) {
+          LOG.warning(stillRunning.size() + " workflow turns did not stop within " + graceMillis
+              + " ms; their instances are taken over when their leases expire");
+        }
       } catch (RuntimeException e) {
         LOG.log(Level.FINE, "could not release claims at shutdown; they expire with the lease", e);
       }
     }
+    presence.release(graceMillis > 0);
   }
 
   /** Installs test hooks (the testing kit); {@link TestHooks#NONE} runs everything for real. */
@@ -606,14 +644,40 @@ public final class WorkflowEngine {
           settleConflict(turn);
         }
       }
+      case RETRY -> retryLater(turn, outcome.errorName() + ": " + outcome.errorMessage());
       case ABANDONED -> { }
       default -> throw new IllegalStateException(outcome.kind().toString());
+    }
+    if (outcome.kind() != Turn.Outcome.Kind.RETRY) {
+      retries.remove(r.uid());
+    }
+  }
+
+  /**
+   * A turn failed for a reason that is not the workflow's (see {@link EnvironmentFailure}): the
+   * instance is let go and runs again after a back-off (1 s, doubling, at most 5 minutes), on
+   * this server or another. Safe to call whatever the turn wrote before: it only releases a claim
+   * this server still holds.
+   */
+  void retryLater(Turn turn, String why) {
+    InstanceRecord r = turn.instance;
+    int n = retries.merge(r.uid(), 1, Integer::sum);
+    long delay = Math.min(MAX_RETRY_DELAY, 1000L << Math.min(n - 1, 20));
+    long due = now() + delay;
+    LOG.warning("turn of instance " + r.instanceId() + " of workflow " + r.workflowName()
+        + " failed (" + why + "), not by the workflow's fault; it runs again in " + delay + " ms");
+    if (release(turn, true, Status.WAITING, due, null, null, null, now())) {
+      dispatcher.wakeAt(due);
+    } else {
+      settleConflict(turn);
     }
   }
 
   private boolean release(Turn turn, boolean checkSignals, Status status, Long due, String output,
       String errorName, String errorMessage, long now) {
     InstanceRecord r = turn.instance;
+    errorName = Limits.errorName(errorName);
+    errorMessage = Limits.errorMessage(errorMessage);
     Long ended = status.isFinished() ? now : null;
     return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
         WorkflowStore.releaseStmt(turn.claim, r.gen(), r.signals(), checkSignals,

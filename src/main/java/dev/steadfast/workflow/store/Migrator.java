@@ -43,6 +43,13 @@ public final class Migrator {
           }
         }
         try {
+          if (!postgres) {
+            // H2 and others: servers sharing such a database run in one JVM (an embedded
+            // database), so a JVM-wide lock serializes them
+            synchronized (Migrator.class) {
+              return apply(c);
+            }
+          }
           return apply(c);
         } finally {
           if (postgres) {

@@ -23,27 +23,57 @@ public final class WorkflowStore {
 
   // ---------------------------------------------------------------- workflows
 
-  /** Records a deployed workflow, or updates its class, binding and version. */
+  /**
+   * Records a deployed workflow, or updates its class, binding and version. Safe when several
+   * servers register the same workflow at once (a scaled-out start): the row is inserted only if
+   * it is missing (ON CONFLICT DO NOTHING on PostgreSQL; MERGE elsewhere, whose duplicate-key
+   * failure when another server inserted the row at the same moment is ignored), then updated
+   * only if it differs.
+   */
   public void registerWorkflow(
       EntityManager em, String name, String className, String binding, String versionId, long now) {
-    WorkflowEntity w = em.find(WorkflowEntity.class, name);
-    if (w == null) {
-      w = new WorkflowEntity();
-      w.name = name;
-      w.createdAt = now;
-      w.modifiedAt = now;
-      w.className = className;
-      w.binding = binding;
-      w.versionId = versionId;
-      em.persist(w);
-    } else if (!className.equals(w.className)
-        || !binding.equals(w.binding)
-        || !versionId.equals(w.versionId)) {
-      w.className = className;
-      w.binding = binding;
-      w.versionId = versionId;
-      w.modifiedAt = now;
-    }
+    em.unwrap(Session.class).doWork(c -> {
+      boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+          .contains("postgres");
+      String insert = postgres
+          ? "INSERT INTO sf_workflow (name, class_name, binding, version_id, created_at,"
+              + " modified_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING"
+          : "MERGE INTO sf_workflow w USING (VALUES (CAST(? AS VARCHAR(64)),"
+              + " CAST(? AS VARCHAR(512)), CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(64)),"
+              + " CAST(? AS BIGINT), CAST(? AS BIGINT)))"
+              + " AS v (name, class_name, binding, version_id, created_at, modified_at)"
+              + " ON w.name = v.name WHEN NOT MATCHED THEN INSERT (name, class_name, binding,"
+              + " version_id, created_at, modified_at) VALUES (v.name, v.class_name, v.binding,"
+              + " v.version_id, v.created_at, v.modified_at)";
+      try (java.sql.PreparedStatement p = c.prepareStatement(insert)) {
+        p.setString(1, name);
+        p.setString(2, className);
+        p.setString(3, binding);
+        p.setString(4, versionId);
+        p.setLong(5, now);
+        p.setLong(6, now);
+        p.executeUpdate();
+      } catch (java.sql.SQLException e) {
+        // H2's MERGE is not atomic: two servers may both find the row missing. The loser's
+        // statement fails alone (H2 keeps the transaction usable), and the row exists now.
+        if (postgres || e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+          throw e;
+        }
+      }
+      try (java.sql.PreparedStatement p = c.prepareStatement("UPDATE sf_workflow SET"
+          + " class_name = ?, binding = ?, version_id = ?, modified_at = ? WHERE name = ?"
+          + " AND (class_name <> ? OR binding <> ? OR version_id <> ?)")) {
+        p.setString(1, className);
+        p.setString(2, binding);
+        p.setString(3, versionId);
+        p.setLong(4, now);
+        p.setString(5, name);
+        p.setString(6, className);
+        p.setString(7, binding);
+        p.setString(8, versionId);
+        p.executeUpdate();
+      }
+    });
   }
 
   public List<WorkflowRecord> workflows(EntityManager em) {
@@ -423,6 +453,28 @@ public final class WorkflowStore {
         .setParameter(2, claim.owner())
         .setParameter(3, claim.epoch())
         .executeUpdate() == 1;
+  }
+
+  /** The owner of claims whose server stopped while their turns still ran (see below). */
+  public static final String STOPPED_OWNER = "~stopped-server";
+
+  /**
+   * At a clean shutdown: drops the claims of {@code owner} except those of turns that are still
+   * running ({@code stillRunning}). Those keep their lease (no longer renewed), so another server
+   * takes them over only once it expires; they are handed to {@link #STOPPED_OWNER} so that this
+   * server id starting again at once (a redeploy in the same JVM, where the old turns may still
+   * run) does not drop them as its own. Returns the number of claims dropped.
+   */
+  public int releaseStopped(EntityManager em, String owner, Collection<String> stillRunning) {
+    if (!stillRunning.isEmpty()) {
+      em.createQuery("UPDATE InstanceEntity i SET i.owner = :s WHERE i.owner = :o"
+              + " AND i.uid IN :u")
+          .setParameter("s", STOPPED_OWNER)
+          .setParameter("o", owner)
+          .setParameter("u", stillRunning)
+          .executeUpdate();
+    }
+    return releaseAll(em, owner);
   }
 
   // ---------------------------------------------------------------- journal
