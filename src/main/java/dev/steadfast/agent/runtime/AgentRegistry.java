@@ -76,6 +76,7 @@ public class AgentRegistry {
     AgentRuntime rt = new AgentRuntime(classes, type -> beans.select(type).get(), transactor,
         timer, workers, scheduler, Clock.systemUTC(), Retry.DEFAULT);
     rt.setAuthenticators(() -> authenticators.stream().toList());
+    rt.setLimits(AgentLimits.from(config));
     long pingSeconds = config.getOptionalValue("steadfast.agents.ping-seconds", Long.class)
         .orElse(30L);
     long idleMillis = config.getOptionalValue("steadfast.agents.idle-eviction", String.class)

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,8 +44,11 @@ public final class AgentRuntime {
   private final Schedules schedules;
   private final Queue queue;
   private volatile Supplier<List<AgentAuthenticator>> authenticators = List::of;
+  private volatile AgentLimits limits = AgentLimits.DEFAULT;
+  private final AtomicInteger connections = new AtomicInteger();
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> evictor;
+  private ScheduledFuture<?> watchdog;
 
   public AgentRuntime(Collection<Class<? extends Agent<?>>> classes, AgentFactory factory,
       Transactor tx, WakeUpTimer timer, ExecutorService workers,
@@ -81,6 +85,10 @@ public final class AgentRuntime {
       pinger = scheduler.scheduleWithFixedDelay(this::pingIdle, pingMillis, pingMillis,
           TimeUnit.MILLISECONDS);
     }
+    // a quarter of the send timeout: a stalled client is given up within 1.25 timeouts
+    long check = Math.max(10, Math.min(limits.sendTimeout().toMillis() / 4, 1_000));
+    watchdog = scheduler.scheduleWithFixedDelay(this::abortStalled, check, check,
+        TimeUnit.MILLISECONDS);
     if (idleMillis > 0) {
       // sweeping at a quarter of the idle time keeps an instance at most 1.25 idle periods
       long every = Math.max(10, Math.min(idleMillis / 4, 60_000));
@@ -107,9 +115,26 @@ public final class AgentRuntime {
     if (evictor != null) {
       evictor.cancel(false);
     }
+    if (watchdog != null) {
+      watchdog.cancel(false);
+    }
     for (AgentInstance in : instances.all()) {
       in.live().forEach(c -> c.close(1001, "server shutting down"));
     }
+  }
+
+  /** Sets the bounds on clients; call before {@link #start}. */
+  public void setLimits(AgentLimits limits) {
+    this.limits = limits;
+  }
+
+  public AgentLimits limits() {
+    return limits;
+  }
+
+  /** Runs {@code work} on a worker (never on the caller's lock or the scheduler). */
+  void execute(Runnable work) {
+    workers.execute(work);
   }
 
   public void setAuthenticators(Supplier<List<AgentAuthenticator>> authenticators) {
@@ -156,12 +181,53 @@ public final class AgentRuntime {
     return instances.peek(kebab + "\u0000" + name);
   }
 
-  /** Opens a client session on an admitted connection. */
+  /**
+   * Opens a client session on an admitted connection, or closes it (1013) and returns null when
+   * this server already holds {@link AgentLimits#maxConnections}.
+   */
   public ClientSession connect(ConnectContext ctx, Wire wire) {
-    ClientSession s = new ClientSession(this, instance(ctx.agent(), ctx.name()), ctx, wire,
-        workers);
+    if (connections.incrementAndGet() > limits.maxConnections()) {
+      connections.decrementAndGet();
+      LOG.warning(() -> "refused an agent connection: " + limits.maxConnections()
+          + " open (steadfast.agents.max-connections)");
+      workers.execute(() -> wire.close(CloseCodes.TRY_AGAIN_LATER, "Too many connections"));
+      return null;
+    }
+    ClientSession s;
+    try {
+      s = new ClientSession(this, instance(ctx.agent(), ctx.name()), ctx, wire, workers);
+    } catch (RuntimeException | Error e) {
+      connections.decrementAndGet();
+      throw e;
+    }
     s.open();
     return s;
+  }
+
+  /** A session counted by {@link #connect} ended. */
+  void disconnected() {
+    connections.decrementAndGet();
+  }
+
+  /** Open agent connections on this server. */
+  public int connectionCount() {
+    return connections.get();
+  }
+
+  /** Gives up connections whose client has not taken a frame within the send timeout. */
+  private void abortStalled() {
+    long now = System.nanoTime();
+    try {
+      for (AgentInstance in : instances.all()) {
+        for (LiveConnection c : in.live()) {
+          if (c.stalled(now)) {
+            c.abort("no frame written in " + limits.sendTimeout().toMillis() + " ms");
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "agent send watchdog failed", e);
+    }
   }
 
   /** Plain HTTP to an agent: its onRequest under the instance lock. */
@@ -170,7 +236,7 @@ public final class AgentRuntime {
     in.busy();
     try {
       return in.exclusive(() -> in.agent().onRequest(request));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       in.exclusive(() -> in.reportError(null, e));
       return AgentResponse.text(500, "Internal error");
     } finally {

@@ -32,7 +32,9 @@ final class LiveInstances {
     if (created[0] == slot) {
       try {
         slot.instance.complete(activate.get());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // an Error too (a NoClassDefFoundError, a StackOverflowError in onStart): left
+        // incomplete, the slot would block every later lookup of this key for good
         slots.remove(key, slot); // the next use tries again
         slot.instance.completeExceptionally(e);
         throw e;
@@ -41,6 +43,9 @@ final class LiveInstances {
     try {
       return slot.instance.join();
     } catch (CompletionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
   }

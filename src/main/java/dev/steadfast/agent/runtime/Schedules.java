@@ -156,7 +156,7 @@ public final class Schedules {
         try {
           retry.run(() -> Invoker.await(in.exclusive(
               () -> Invoker.callback(runtime.codec(), m, in.agent(), s.payload, info))));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           in.exclusive(() -> in.reportError(null, e));
         }
       } finally {

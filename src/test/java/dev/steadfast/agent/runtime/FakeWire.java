@@ -21,9 +21,18 @@ final class FakeWire implements Wire {
     return w;
   }
 
+  /** While set, sends never complete: a client that stopped reading. */
+  volatile boolean stalled;
+  final List<java.util.function.Consumer<Throwable>> pending = new CopyOnWriteArrayList<>();
+
   @Override
-  public void send(String text) {
+  public void send(String text, java.util.function.Consumer<Throwable> done) {
     frames.add(text);
+    if (stalled) {
+      pending.add(done);
+    } else {
+      done.accept(null);
+    }
   }
 
   @Override
