@@ -45,7 +45,13 @@ public class AgentEndpoint extends Endpoint {
     // larger frames are refused by the container itself, which closes with 1009
     session.setMaxTextMessageBufferSize(rt.limits().maxMessage());
     session.setMaxBinaryMessageBufferSize(rt.limits().maxMessage());
-    ClientSession c = rt.connect(ctx, wire);
+    ClientSession c;
+    try {
+      c = rt.connect(ctx, wire);
+    } catch (AgentElsewhereException e) {
+      wire.close(CloseCodes.TRY_AGAIN_LATER, "Agent is live on another server");
+      return;
+    }
     if (c == null) {
       return; // over the connection limit: closed already
     }

@@ -98,8 +98,15 @@ public class AgentHttpFilter extends HttpFilter {
       return;
     }
     String body = new String(bytes, StandardCharsets.UTF_8);
-    AgentResponse r = rt.request(agent, name,
-        new AgentRequest(req.getMethod(), route.subPath(), query, headers, body));
+    AgentResponse r;
+    try {
+      r = rt.request(agent, name,
+          new AgentRequest(req.getMethod(), route.subPath(), query, headers, body));
+    } catch (AgentElsewhereException e) {
+      res.setHeader("Retry-After", "1");
+      text(res, 503, e.getMessage());
+      return;
+    }
     res.setStatus(r.status());
     r.headers().forEach(res::setHeader);
     if (r.contentType() != null) {

@@ -77,6 +77,9 @@ public class AgentRegistry {
         timer, workers, scheduler, Clock.systemUTC(), Retry.DEFAULT);
     rt.setAuthenticators(() -> authenticators.stream().toList());
     rt.setLimits(AgentLimits.from(config));
+    rt.setOwner(new dev.steadfast.server.Settings(config).serverId(),
+        config.getOptionalValue("steadfast.agents.lease", String.class).map(Durations::parse)
+            .orElse(AgentRuntime.DEFAULT_LEASE));
     long pingSeconds = config.getOptionalValue("steadfast.agents.ping-seconds", Long.class)
         .orElse(30L);
     long idleMillis = config.getOptionalValue("steadfast.agents.idle-eviction", String.class)

@@ -6,6 +6,7 @@ import dev.steadfast.agent.AgentRequest;
 import dev.steadfast.agent.AgentResponse;
 import dev.steadfast.agent.ConnectContext;
 import dev.steadfast.agent.store.AgentEntity;
+import dev.steadfast.agent.store.AgentLeases;
 import dev.steadfast.agent.store.AgentStore;
 import dev.steadfast.workflow.engine.Transactor;
 import dev.steadfast.workflow.engine.WakeUpTimer;
@@ -33,6 +34,8 @@ public final class AgentRuntime {
   private static final Logger LOG = Logger.getLogger(AgentRuntime.class.getName());
   /** How long an unused instance stays in memory (steadfast.agents.idle-eviction). */
   public static final Duration DEFAULT_IDLE_EVICTION = Duration.ofMinutes(10);
+  /** How long a live instance's ownership holds without renewal (steadfast.agents.lease). */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   private final Map<String, AgentType> types = new TreeMap<>();
   private final LiveInstances instances = new LiveInstances();
   private final AgentFactory factory;
@@ -49,6 +52,12 @@ public final class AgentRuntime {
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> evictor;
   private ScheduledFuture<?> watchdog;
+  private ScheduledFuture<?> renewer;
+  private ScheduledFuture<?> leaseRenewer;
+  private final AgentLeases leases;
+  /** This server in the ownership leases ({@link #setOwner}); random for a plain runtime. */
+  private volatile String owner = "runtime-" + java.util.UUID.randomUUID();
+  private volatile long leaseMillis = DEFAULT_LEASE.toMillis();
 
   public AgentRuntime(Collection<Class<? extends Agent<?>>> classes, AgentFactory factory,
       Transactor tx, WakeUpTimer timer, ExecutorService workers,
@@ -63,6 +72,7 @@ public final class AgentRuntime {
     }
     this.factory = factory;
     this.store = new AgentStore(tx);
+    this.leases = new AgentLeases(tx);
     this.clock = clock;
     this.workers = workers;
     this.scheduler = scheduler;
@@ -89,6 +99,11 @@ public final class AgentRuntime {
     long check = Math.max(10, Math.min(limits.sendTimeout().toMillis() / 4, 1_000));
     watchdog = scheduler.scheduleWithFixedDelay(this::abortStalled, check, check,
         TimeUnit.MILLISECONDS);
+    renewer = scheduler.scheduleWithFixedDelay(() -> workers.execute(schedules::renew),
+        Schedules.RENEW_MILLIS, Schedules.RENEW_MILLIS, TimeUnit.MILLISECONDS);
+    long renewLease = Math.max(10, leaseMillis / 3);
+    leaseRenewer = scheduler.scheduleWithFixedDelay(() -> workers.execute(this::renewLeases),
+        renewLease, renewLease, TimeUnit.MILLISECONDS);
     if (idleMillis > 0) {
       // sweeping at a quarter of the idle time keeps an instance at most 1.25 idle periods
       long every = Math.max(10, Math.min(idleMillis / 4, 60_000));
@@ -97,9 +112,30 @@ public final class AgentRuntime {
     }
   }
 
+  private void renewLeases() {
+    try {
+      leases.renewAll(owner, clock.millis() + leaseMillis);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot renew the ownership of live agent instances", e);
+    }
+  }
+
+  /** This server's id in the ownership leases, and how long a lease holds; before start. */
+  public void setOwner(String serverId, Duration lease) {
+    this.owner = serverId;
+    this.leaseMillis = lease.toMillis();
+  }
+
   private void evictIdle(long idleMillis) {
     try {
-      int n = instances.evictIdle(clock.millis() - idleMillis);
+      int n = instances.evictIdle(clock.millis() - idleMillis, in -> workers.execute(() -> {
+        try {
+          instances.ifAbsent(key(in.type().kebab(), in.name()),
+              () -> leases.release(in.type().kebab(), in.name(), owner));
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "cannot release " + in.type().kebab() + "/" + in.name(), e);
+        }
+      }));
       if (n > 0) {
         LOG.fine(() -> "evicted " + n + " idle agent instance(s)");
       }
@@ -118,8 +154,19 @@ public final class AgentRuntime {
     if (watchdog != null) {
       watchdog.cancel(false);
     }
+    if (renewer != null) {
+      renewer.cancel(false);
+    }
+    if (leaseRenewer != null) {
+      leaseRenewer.cancel(false);
+    }
     for (AgentInstance in : instances.all()) {
       in.live().forEach(c -> c.close(1001, "server shutting down"));
+    }
+    try {
+      leases.releaseAll(owner); // another server may take them at once, not after the lease
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot release the agent instances of " + owner, e);
     }
   }
 
@@ -164,10 +211,15 @@ public final class AgentRuntime {
     if (type == null) {
       throw new NoSuchAgentException(kebab);
     }
-    return instances.get(kebab + "\u0000" + name, clock.millis(), () -> activate(type, name));
+    return instances.get(key(kebab, name), clock.millis(), () -> activate(type, name));
   }
 
   private AgentInstance activate(AgentType type, String name) {
+    long now = clock.millis();
+    String holder = leases.acquire(type.kebab(), name, owner, now, now + leaseMillis);
+    if (holder != null) {
+      throw new AgentElsewhereException(type.kebab(), name, holder);
+    }
     AgentEntity row = store.loadOrCreate(type.kebab(), name, clock.millis());
     Agent<?> agent = factory.create(type.type());
     AgentInstance in = new AgentInstance(this, type, name, agent, row.state);
@@ -178,7 +230,11 @@ public final class AgentRuntime {
 
   /** The instance if it is live now, without activating it. */
   public AgentInstance liveInstance(String kebab, String name) {
-    return instances.peek(kebab + "\u0000" + name);
+    return instances.peek(key(kebab, name));
+  }
+
+  private static String key(String kebab, String name) {
+    return kebab + "\u0000" + name;
   }
 
   /**

@@ -1,0 +1,185 @@
+package dev.steadfast.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadfast.testing.ServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Protocol abuse against the packaged WAR on Payara Micro, with Java's own WebSocket client
+ * (the npm client cannot be made to misbehave): oversized frames, a client that never reads,
+ * the text heartbeat, transports and routes the server does not serve, oversized HTTP bodies.
+ */
+class AgentLimitsIT {
+  static ServerProcess server;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = new ServerProcess(ServerProcess.shippedWar(), ServerProcess.newDataDir("agent-limits"))
+        .env("STEADFAST_EXAMPLES_ENABLED", "true")
+        .env("STEADFAST_AGENTS_SEND_QUEUE_SIZE", "256KB")
+        .env("STEADFAST_AGENTS_MAX_BODY_SIZE", "64KB");
+    server.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** A client recording what arrives; it reads only as far as {@link #read} allows. */
+  static final class Client implements WebSocket.Listener {
+    final List<String> frames = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final boolean reads;
+    private final StringBuilder partial = new StringBuilder();
+    WebSocket ws;
+
+    Client(boolean reads) {
+      this.reads = reads;
+    }
+
+    static Client open(String path, boolean reads) throws Exception {
+      Client c = new Client(reads);
+      c.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+          .buildAsync(URI.create(server.baseUrl().replace("http", "ws") + path), c)
+          .get(10, TimeUnit.SECONDS);
+      return c;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      if (reads) {
+        webSocket.request(Long.MAX_VALUE);
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        frames.add(partial.toString());
+        partial.setLength(0);
+      }
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+
+    String await(String contains) throws InterruptedException {
+      long end = System.currentTimeMillis() + 15_000;
+      while (System.currentTimeMillis() < end) {
+        for (String f : frames) {
+          if (f.contains(contains)) {
+            return f;
+          }
+        }
+        Thread.sleep(10);
+      }
+      throw new AssertionError("no frame with " + contains + " in " + frames);
+    }
+  }
+
+  private static String rpc(String id, String method, String args) {
+    return "{\"type\":\"rpc\",\"id\":\"" + id + "\",\"method\":\"" + method + "\",\"args\":"
+        + args + "}";
+  }
+
+  @Test
+  void aTenMegabyteFrameClosesTheConnectionWith1009AndTheServerStaysUsable() throws Exception {
+    Client c = Client.open("/agents/counter-agent/big", true);
+    c.await("cf_agent_mcp_servers");
+    c.ws.sendText(rpc("1", "say", "[\"me\",\"" + "x".repeat(10 << 20) + "\"]"), true);
+    assertEquals(1009, c.closed.get(30, TimeUnit.SECONDS));
+    Client after = Client.open("/agents/counter-agent/big", true);
+    after.ws.sendText(rpc("2", "increment", "[1]"), true);
+    after.await("\"id\":\"2\",\"success\":true");
+  }
+
+  @Test
+  void aClientThatNeverReadsIsClosedWhileOthersGoOn() throws Exception {
+    Client deaf = Client.open("/agents/counter-agent/deaf?_pk=deaf", false);
+    Client talker = Client.open("/agents/counter-agent/deaf?_pk=talker", true);
+    talker.await("cf_agent_mcp_servers");
+    String line = "y".repeat(500);
+    long start = System.nanoTime();
+    // each state frame carries up to 50 lines of 500: ~25 KB, so the deaf client's 256 KB
+    // queue and the socket buffers fill within a few hundred calls
+    for (int i = 0; i < 600; i++) {
+      talker.ws.sendText(rpc("s" + i, "say", "[\"t\",\"" + line + "\"]"), true).get();
+    }
+    talker.await("\"id\":\"s599\",\"success\":true");
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+    assertTrue(seconds < 30, "the talker was held up by the deaf client: " + seconds + " s");
+    deaf.ws.request(Long.MAX_VALUE); // reads at last: what is buffered, then the close
+    assertEquals(1013, deaf.closed.get(30, TimeUnit.SECONDS));
+    assertTrue(talker.frames.size() > 600, "the talker got its replies and states");
+  }
+
+  @Test
+  void aTextPingIsAnsweredPong() throws Exception {
+    Client c = Client.open("/agents/counter-agent/hb", true);
+    c.await("cf_agent_mcp_servers");
+    c.ws.sendText("ping", true);
+    c.await("pong");
+    assertTrue(c.frames.contains("pong"));
+  }
+
+  @Test
+  void capnWebAndSubAgentsAreRefusedWithCodesTheClientDoesNotRetry() throws Exception {
+    Client capn = Client.open("/agents/counter-agent/x?__agents_transport=capnweb", true);
+    assertEquals(4400, capn.closed.get(10, TimeUnit.SECONDS));
+    Client sub = Client.open("/agents/counter-agent/x/sub/child-agent/c1", true);
+    assertEquals(4404, sub.closed.get(10, TimeUnit.SECONDS));
+    HttpResponse<String> http = HTTP.send(HttpRequest.newBuilder(
+        URI.create(server.url("/agents/counter-agent/x/sub/child-agent/c1"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, http.statusCode());
+  }
+
+  @Test
+  void agentHttpBodiesAreBoundedAndUnknownAgentsStillAnswer400() throws Exception {
+    HttpResponse<String> big = HTTP.send(HttpRequest.newBuilder(
+        URI.create(server.url("/agents/counter-agent/b/upload")))
+        .POST(HttpRequest.BodyPublishers.ofString("z".repeat(65 * 1024))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, big.statusCode(), big::body);
+    HttpResponse<String> small = HTTP.send(HttpRequest.newBuilder(
+        URI.create(server.url("/agents/counter-agent/b/upload")))
+        .POST(HttpRequest.BodyPublishers.ofString("z".repeat(1024))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, small.statusCode(), small::body);
+    HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(
+        URI.create(server.url("/agents/no-such-agent/b"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, unknown.statusCode());
+    assertEquals("Invalid request", unknown.body());
+  }
+
+}
