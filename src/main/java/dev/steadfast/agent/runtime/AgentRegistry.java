@@ -63,8 +63,7 @@ public class AgentRegistry {
 
   @PostConstruct
   void start() {
-    boolean examples = config.getOptionalValue("steadfast.examples.enabled", Boolean.class)
-        .orElse(true);
+    boolean examples = new dev.steadfast.server.Settings(config).examplesEnabled();
     var classes = discovery.agents().stream()
         .filter(c -> examples || !c.getName().startsWith("dev.steadfast.examples."))
         .toList();
