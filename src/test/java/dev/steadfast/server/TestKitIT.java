@@ -109,7 +109,8 @@ class TestKitIT {
     Path dir = TestWars.emptyDirectory(TestWars.target().resolve("it-data/test-kit"));
     Result ok = compileAndRun(documented(true), dir.resolve("documented"));
     assertEquals(0, ok.exit(), ok.output());
-    assertTrue(ok.output().contains("RESULT {\"customer\":\"ada\",\"charged\":99}"), ok.output());
+    // the mocked step's result, after a 30-day sleep skipped (JSON-B orders fields by name)
+    assertTrue(ok.output().contains("RESULT {\"charged\":99,\"customer\":\"ada\"}"), ok.output());
 
     // and the dependencies are needed: without them, the failure a user met (issue 12, item 15)
     Result without = compileAndRun(documented(false), dir.resolve("without"));

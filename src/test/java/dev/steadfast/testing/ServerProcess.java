@@ -116,7 +116,7 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
     pb.environment().putAll(env);
     process = pb.start();
-    awaitReady(Duration.ofSeconds(180));
+    awaitReady(Duration.ofSeconds(300)); // deployments take 2+ minutes on a loaded 2-core machine
     return this;
   }
 
