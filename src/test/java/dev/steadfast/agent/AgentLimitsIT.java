@@ -142,7 +142,12 @@ class AgentLimitsIT {
     }
     assertTrue(!talker.closed.isDone(), "the talker was closed");
     deaf.ws.request(Long.MAX_VALUE); // reads at last: what is buffered, then the close
-    assertEquals(1013, deaf.closed.get(30, TimeUnit.SECONDS));
+    try {
+      assertEquals(1013, deaf.closed.get(30, TimeUnit.SECONDS));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the deaf client was never closed; it got " + deaf.frames.size()
+          + " frames", e);
+    }
     assertTrue(deaf.frames.size() < calls, "the deaf client got everything: no bound");
   }
 

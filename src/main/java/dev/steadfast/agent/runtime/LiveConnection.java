@@ -210,7 +210,11 @@ public final class LiveConnection implements Connection {
   private void sent(String text, Throwable failure) {
     sendingSince = 0;
     if (failure != null) {
+      // a lost frame leaves the client out of step (a container may also refuse a write when
+      // its own buffer for a client that does not read is full): close, the client reconnects
+      // and gets the current state
       LOG.log(Level.FINE, "send to connection " + id + " failed", failure);
+      abort("a frame could not be sent: " + failure);
     }
     synchronized (out) {
       queued = Math.max(0, queued - text.length());

@@ -218,6 +218,18 @@ class AgentFaultsTest {
     assertEquals(0, rt.connectionCount());
   }
 
+  @Test
+  void aFrameTheContainerCannotSendClosesTheConnection() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT);
+    FakeWire w = FakeWire.connect(rt, "error-agent", "f", "c", Map.of());
+    w.await("cf_agent_mcp_servers");
+    w.failing = true; // e.g. the container's own write queue for this client is full
+    rt.instance("error-agent", "f").broadcast("lost", List.of());
+    waitFor(() -> w.closedWith != null, "the close after a lost frame");
+    assertEquals(1013, w.closedWith);
+    assertEquals(0, rt.connectionCount());
+  }
+
   // --- issue 8: the text heartbeat
 
   @Test
