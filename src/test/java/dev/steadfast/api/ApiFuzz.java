@@ -69,7 +69,10 @@ final class ApiFuzz {
     for (int n = 0; n < iterations; n++) {
       String method = pick(METHODS);
       String path = path() + query();
-      String body = rnd.nextInt(5) == 0 ? null : body();
+      // Payara refuses a GET or DELETE that carries a body itself, before any application code,
+      // with a bare 400 (checked on /openapi, outside the WAR): nothing the API can envelope
+      String body = rnd.nextInt(5) == 0 || method.equals("GET") || method.equals("DELETE")
+          ? null : body();
       String account = pick("acc", "acc", "acc", "acc", "other", segment());
       String bearer = pick(token, token, token, token, null, "", "wrong", token + "x",
           token.substring(0, token.length() - 1));
