@@ -120,8 +120,8 @@ public final class ClientSession {
   private void tooBig(int length) {
     LOG.info("closing agent connection " + context.connectionId() + ": a frame of " + length
         + " characters is over steadfast.agents.max-message-size");
-    runtime.execute(() -> wire.close(CloseCodes.TOO_BIG, "Message too big"));
     closed(CloseCodes.TOO_BIG, "Message too big");
+    runtime.execute(() -> wire.close(CloseCodes.TOO_BIG, "Message too big"));
   }
 
   /** The connection ended (the client closed, or the runtime gave it up); once only. */

@@ -142,6 +142,7 @@ public final class LiveConnection implements Connection {
       queued = 0;
     }
     LOG.info("closing agent connection " + id + ": " + reason);
+    onAbort.run(); // forgotten by the runtime first: it no longer counts once the client sees it
     writer.execute(() -> {
       try {
         wire.close(CloseCodes.TRY_AGAIN_LATER, reason);
@@ -149,7 +150,6 @@ public final class LiveConnection implements Connection {
         LOG.log(Level.FINE, "close failed", e);
       }
     });
-    onAbort.run();
   }
 
   /** True when the frame in flight has taken longer than the send timeout. */
