@@ -1,17 +1,14 @@
 package dev.steadfast.api;
 
+import dev.steadfast.server.PrivateFiles;
 import dev.steadfast.server.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -32,6 +29,8 @@ public class ApiTokens {
 
   @Inject Config config;
 
+  /** The shortest token accepted in steadfast.api.tokens. */
+  public static final int MIN_LENGTH = 16;
   private List<byte[]> tokens;
   private String accountId;
 
@@ -40,6 +39,13 @@ public class ApiTokens {
     List<String> configured = config.getOptionalValue("steadfast.api.tokens", String.class)
         .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList())
         .orElse(List.of());
+    for (String t : configured) {
+      if (t.length() < MIN_LENGTH) {
+        // refused at deployment: a guessable token is worse than a server that does not start
+        throw new IllegalStateException("steadfast.api.tokens: every token must be at least "
+            + MIN_LENGTH + " characters; one has " + t.length());
+      }
+    }
     if (configured.isEmpty()) {
       Path file = new Settings(config).dataDir().resolve("api-token");
       configured = List.of(readOrCreate(file));
@@ -58,23 +64,9 @@ public class ApiTokens {
   }
 
   private static String readOrCreate(Path file) {
-    try {
-      if (Files.exists(file)) {
-        return Files.readString(file, StandardCharsets.UTF_8).trim();
-      }
-      byte[] random = new byte[24];
-      new SecureRandom().nextBytes(random);
-      String token = "sf_" + HexFormat.of().formatHex(random);
-      Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException | IOException e) {
-        // not a POSIX file system: the directory's permissions protect it
-      }
-      return token;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or write the API token file " + file, e);
-    }
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    return PrivateFiles.readOrCreate(file, "sf_" + HexFormat.of().formatHex(random));
   }
 
   /** Whether {@code token} is one of ours; constant-time so timing reveals nothing. */

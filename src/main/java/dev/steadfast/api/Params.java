@@ -2,6 +2,7 @@ package dev.steadfast.api;
 
 import dev.steadfast.workflow.Status;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -64,7 +65,16 @@ final class Params {
     if (value == null || value.isBlank()) {
       return null;
     }
-    String v = value.trim();
+    try {
+      return parseTime(value.trim(), name, endOfDay);
+    } catch (ArithmeticException | DateTimeException e) {
+      // parsed, but beyond epoch milliseconds (e.g. year +999999999)
+      throw ApiError.invalidParameter(name + " is out of range, got '" + value + "'");
+    }
+  }
+
+  private static Long parseTime(String v, String name, boolean endOfDay) {
+    String value = v;
     try {
       return Instant.parse(v).toEpochMilli();
     } catch (DateTimeParseException e) {

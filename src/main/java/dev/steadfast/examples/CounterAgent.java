@@ -51,16 +51,22 @@ public class CounterAgent extends Agent<CounterAgent.State> {
     }
   }
 
-  @Callable(description = "Adds n to the counter and returns the new count")
+  /** The demo is reachable by anyone who can reach the server: every input is bounded. */
+  static final int MAX_TEXT = 500;
+
+  @Callable(description = "Adds n (-1000..1000) to the counter and returns the new count")
   public int increment(int n) {
+    within("n", n, -1000, 1000);
     State s = copy(state());
-    s.count += n;
+    s.count = Math.addExact(s.count, n);
     setState(s);
     return s.count;
   }
 
   @Callable(description = "Appends a chat line visible to every client")
   public void say(String who, String text) {
+    text("who", who);
+    text("text", text);
     State s = copy(state());
     s.messages.add(who + ": " + text);
     if (s.messages.size() > 50) {
@@ -79,19 +85,24 @@ public class CounterAgent extends Agent<CounterAgent.State> {
     return null;
   }
 
-  @Callable(description = "Echoes after a delay without holding the agent")
+  @Callable(description = "Echoes after a delay (at most 10 s) without holding the agent")
   public CompletionStage<String> slowEcho(String text, long millis) {
+    text("text", text);
+    within("millis", millis, 0, 10_000);
     return CompletableFuture.supplyAsync(() -> text,
         CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
   }
 
   @Callable(description = "Fails on purpose")
   public void fail(String message) {
+    text("message", message);
     throw new IllegalStateException(message);
   }
 
-  @Callable(description = "Streams 1..n and ends with their sum", streaming = true)
+  @Callable(description = "Streams 1..n (n at most 1000) and ends with their sum",
+      streaming = true)
   public void countTo(StreamingResponse stream, int n) {
+    within("n", n, 0, 1000);
     int sum = 0;
     for (int i = 1; i <= n; i++) {
       stream.send(i);
@@ -100,8 +111,10 @@ public class CounterAgent extends Agent<CounterAgent.State> {
     stream.end(sum);
   }
 
-  @Callable(description = "Runs remind(text) once after the given seconds")
+  @Callable(description = "Runs remind(text) once after the given seconds (at most a day)")
   public Schedule remindIn(long seconds, String text) {
+    within("seconds", seconds, 0, 86_400);
+    text("text", text);
     return schedule(seconds, "remind", text);
   }
 
@@ -131,6 +144,18 @@ public class CounterAgent extends Agent<CounterAgent.State> {
   public AgentResponse onRequest(AgentRequest request) {
     return AgentResponse.json(200, "{\"agent\":\"counter-agent\",\"name\":\"" + name()
         + "\",\"count\":" + state().count + ",\"path\":\"" + request.path() + "\"}");
+  }
+
+  private static void within(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+    }
+  }
+
+  private static void text(String name, String value) {
+    if (value != null && value.length() > MAX_TEXT) {
+      throw new IllegalArgumentException(name + " must be at most " + MAX_TEXT + " characters");
+    }
   }
 
   private static State copy(State s) {

@@ -27,14 +27,14 @@ public final class Settings {
     return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank()).orElse(fallback);
   }
 
-  /** {@code steadfast.data.dir}: where the H2 database, the server id and other state live. */
+  /**
+   * {@code steadfast.data.dir}: where the H2 database, the server id and other state live. Made
+   * private to its user (0700) when created; an existing one others can read is kept, with a
+   * warning.
+   */
   public Path dataDir() {
     Path dir = Path.of(get("steadfast.data.dir", "./data")).toAbsolutePath().normalize();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data directory " + dir, e);
-    }
+    PrivateFiles.directory(dir);
     return dir;
   }
 
@@ -85,8 +85,19 @@ public final class Settings {
         .withMaxLostAttempts(integer("steadfast.workflow.max-lost-attempts", 3));
   }
 
-  /** {@code steadfast.examples.enabled}: deploy the demo workflows (default true). */
+  /**
+   * {@code steadfast.examples.enabled}: deploy the demo workflows and agent. By default only with
+   * the built-in embedded database: a server given its own database (steadfast.db.url set by the
+   * operator) is a real deployment, where a demo anyone can call has no place.
+   */
   public boolean examplesEnabled() {
-    return Boolean.parseBoolean(get("steadfast.examples.enabled", "true"));
+    String explicit = get("steadfast.examples.enabled", null);
+    if (explicit != null) {
+      return Boolean.parseBoolean(explicit.trim());
+    }
+    var url = config.getConfigValue("steadfast.db.url");
+    // the built-in default comes from our microprofile-config.properties (ordinal 100); an
+    // environment variable (300) or system property (400) is the operator's choice
+    return url.getValue() == null || url.getSourceOrdinal() <= 100;
   }
 }

@@ -202,6 +202,9 @@ class ApiIT {
         "date_start");
     assertError(api.get("/workflows/resilient-call/instances?direction=up"), 400, 10006,
         "direction");
+    // parses as an instant, but is beyond epoch milliseconds: was a 500
+    assertError(api.get("/workflows/resilient-call/instances?date_start=%2B999999999-01-01T00:00"
+        + ":00Z"), 400, 10006, "date_start is out of range");
     assertEquals(0, ok(api.get("/workflows/resilient-call/instances?date_end=2000-01-01"))
         .getJsonArray("result").size());
     JsonObject del = ok(api.send("POST", "/workflows/resilient-call/instances/batch/delete",
@@ -224,7 +227,8 @@ class ApiIT {
   @Test
   @Order(Integer.MAX_VALUE)
   void fuzz() {
-    new ApiFuzz(api, 400, Long.getLong("fuzz.seed", System.nanoTime())).run();
+    new ApiFuzz(api, server.apiBase(), ServerProcess.TOKEN, 400,
+        Long.getLong("fuzz.seed", System.nanoTime())).run();
   }
 
   static JsonObject awaitStatus(String workflow, String id, String status) {

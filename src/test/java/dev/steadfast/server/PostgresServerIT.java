@@ -48,6 +48,7 @@ class PostgresServerIT {
         s.execute("CREATE DATABASE steadfast");
       }
       try (ServerProcess payara = new ServerProcess(war.toPath(), data)
+          .env("STEADFAST_EXAMPLES_ENABLED", "true") // off by default with a database of one's own
           .env("STEADFAST_DB_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/steadfast")
           .env("STEADFAST_DB_USER", "postgres")
           .env("STEADFAST_DB_PASSWORD", "postgres")) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.shop.WelcomeWorkflow;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +50,23 @@ class UserWarIT {
   void aUserWarRunsItsOwnWorkflow() throws Exception {
     File war = userWar();
     Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war"));
-    try (ServerProcess payara = new ServerProcess(war.toPath(), data).contextRoot("/shop")) {
+    try (ServerProcess payara = new ServerProcess(war.toPath(), data).contextRoot("/shop")
+        .env("STEADFAST_API_ENABLED", "false")) {
       payara.start();
+      // the application's own /agents/... path is not an agent route of the library
+      HttpResponse<String> order = payara.call("/shop/agents/orders/42", null);
+      assertEquals(200, order.statusCode(), order::body);
+      assertEquals("order 42", order.body());
+      // nothing at all serves this one: the agents protocol's answer
+      HttpResponse<String> none = payara.call("/shop/agents/no-agent/x", null);
+      assertEquals(400, none.statusCode(), none::body);
+      assertEquals("Invalid request", none.body());
+      // the REST API is switched off: not there, even with a token
+      HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(payara.url("/shop/client/v4/accounts/a/workflows")))
+          .header("Authorization", "Bearer " + ServerProcess.TOKEN).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, api.statusCode(), api::body);
       String health = payara.call("/health/ready", null).body();
       assertTrue(health.matches("(?s).*\"workflows\"\\s*:\\s*\"?1\"?.*"),
           () -> "only the user's workflow is deployed, no demo: " + health);

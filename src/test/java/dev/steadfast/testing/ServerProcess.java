@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * steadfast.war} (set by failsafe), else under {@code target/}. Accepts {@link #TOKEN} on the API.
  */
 public final class ServerProcess implements AutoCloseable {
-  public static final String TOKEN = "it-token-1";
+  public static final String TOKEN = "it-token-0123456789";
 
   private final Path war;
   private final Path dataDir;

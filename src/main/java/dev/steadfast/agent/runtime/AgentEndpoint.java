@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The WebSocket side of an agent connection: admits it (authenticators, 1008 on refusal), then
@@ -22,7 +23,9 @@ import java.util.UUID;
  */
 public class AgentEndpoint extends Endpoint {
   static final String HEADERS = "steadfast.agent.headers";
-  static final int POLICY_VIOLATION = 1008;
+  static final int POLICY_VIOLATION = CloseCodes.POLICY_VIOLATION;
+  /** The client's transport choice; only its default WebSocket RPC is spoken here. */
+  static final String TRANSPORT = "__agents_transport";
   private volatile ClientSession client;
 
   @Override
@@ -32,18 +35,48 @@ public class AgentEndpoint extends Endpoint {
     ConnectContext ctx = context(session.getPathParameters(), session.getRequestParameterMap(),
         session.getUserProperties(), config.getUserProperties());
     Wire wire = new SessionWire(session);
-    if (rt == null || !rt.knows(ctx.agent())) {
-      wire.close(POLICY_VIOLATION, "Invalid request");
+    String refusal = refusal(rt, session.getPathParameters(), ctx);
+    if (refusal != null) {
+      int code = refusal.startsWith("Sub-agents") ? CloseCodes.NOT_FOUND
+          : refusal.startsWith("Transport") ? CloseCodes.UNSUPPORTED_TRANSPORT : POLICY_VIOLATION;
+      wire.close(code, refusal);
       return;
     }
-    if (!rt.admit(ctx)) {
-      wire.close(POLICY_VIOLATION, "Unauthorized");
+    // larger frames are refused by the container itself, which closes with 1009
+    session.setMaxTextMessageBufferSize(rt.limits().maxMessage());
+    session.setMaxBinaryMessageBufferSize(rt.limits().maxMessage());
+    ClientSession c;
+    try {
+      c = rt.connect(ctx, wire);
+    } catch (AgentElsewhereException e) {
+      wire.close(CloseCodes.TRY_AGAIN_LATER, "Agent is live on another server");
       return;
     }
-    ClientSession c = rt.connect(ctx, wire);
+    if (c == null) {
+      return; // over the connection limit: closed already
+    }
     client = c;
     session.addMessageHandler(String.class, c::text);
     session.addMessageHandler(PongMessage.class, p -> c.seen());
+  }
+
+  /** Why this connection is refused, or null to admit it. */
+  static String refusal(AgentRuntime rt, Map<String, String> path, ConnectContext ctx) {
+    if (rt == null || !rt.knows(ctx.agent())) {
+      return "Invalid request";
+    }
+    String transport = ctx.query().get(TRANSPORT);
+    if (transport != null && !transport.isEmpty() && !transport.equals("websocket")) {
+      // the 0.32 client's experimental Cap'n Web RPC: refused with a code it will not retry
+      return "Transport " + transport + " is not supported";
+    }
+    if ("sub".equals(path.get("p1")) && path.get("p3") != null) {
+      return "Sub-agents are not supported"; // the client's reserved /sub/{child}/{name} route
+    }
+    if (!rt.admit(ctx)) {
+      return "Unauthorized";
+    }
+    return null;
   }
 
   /**
@@ -81,15 +114,15 @@ public class AgentEndpoint extends Endpoint {
     }
   }
 
-  /** The Jakarta WebSocket session as a {@link Wire}; blocking sends keep frames in order. */
+  /**
+   * The Jakarta WebSocket session as a {@link Wire}. Text goes out asynchronously (the writer of
+   * {@link LiveConnection} keeps one frame in flight, so frames stay in order); a send that never
+   * completes is caught by the runtime's send timeout, not by a blocked thread.
+   */
   record SessionWire(Session session) implements Wire {
     @Override
-    public void send(String text) {
-      try {
-        session.getBasicRemote().sendText(text);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    public void send(String text, Consumer<Throwable> done) {
+      session.getAsyncRemote().sendText(text, r -> done.accept(r.isOK() ? null : r.getException()));
     }
 
     @Override

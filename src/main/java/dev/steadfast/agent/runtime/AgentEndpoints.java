@@ -24,8 +24,14 @@ public class AgentEndpoints implements ServletContextListener {
 
   @Inject Config config;
 
+  public static final String ENABLED_KEY = "steadfast.agents.websocket.enabled";
+
   @Override
   public void contextInitialized(ServletContextEvent event) {
+    if (!config.getOptionalValue(ENABLED_KEY, Boolean.class).orElse(true)) {
+      LOG.info("agent WebSocket endpoint off (" + ENABLED_KEY + "=false)");
+      return;
+    }
     AgentRoutes routes = AgentRoutes.from(config);
     ServerContainer container = (ServerContainer) event.getServletContext()
         .getAttribute(ServerContainer.class.getName());

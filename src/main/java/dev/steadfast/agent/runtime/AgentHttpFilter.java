@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -22,11 +23,14 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Front door of the agent routes (under the configured prefix): an unknown agent class answers
- * 400 "Invalid request" (also for WebSocket upgrades, before the handshake), a WebSocket upgrade
- * continues to the endpoint, and any other request goes to the agent's {@code onRequest}. A
- * filter rather than a servlet because the WebSocket upgrade must pass through on the same
+ * Front door of the agent routes (under the configured prefix): a WebSocket upgrade continues to
+ * the endpoint, and any other request goes to the agent's {@code onRequest}. A path whose agent
+ * class is not registered is not ours: it passes through to the rest of the application, and only
+ * when nothing there serves it (a 404) is it answered 400 "Invalid request" as the protocol says.
+ * A filter rather than a servlet because the WebSocket upgrade must pass through on the same
  * paths; mapped to every path because the prefix comes from configuration.
+ * {@code steadfast.agents.http.enabled=false} turns it off (WebSocket upgrades then reach the
+ * endpoint directly, plain HTTP reaches the application).
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class AgentHttpFilter extends HttpFilter {
@@ -34,18 +38,21 @@ public class AgentHttpFilter extends HttpFilter {
 
   @Inject Config config;
 
+  public static final String ENABLED_KEY = "steadfast.agents.http.enabled";
   private volatile AgentRoutes routes;
+  private volatile boolean enabled;
 
   @Override
   public void init() {
     routes = AgentRoutes.from(config);
+    enabled = config.getOptionalValue(ENABLED_KEY, Boolean.class).orElse(true);
   }
 
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
     String uri = req.getRequestURI().substring(req.getContextPath().length());
-    AgentRoutes.Route route = routes.match(uri);
+    AgentRoutes.Route route = enabled ? routes.match(uri) : null;
     if (route == null) {
       chain.doFilter(req, res); // not an agent route
       return;
@@ -58,11 +65,16 @@ public class AgentHttpFilter extends HttpFilter {
     String agent = route.agent();
     String name = route.name();
     if (!rt.knows(agent)) {
-      text(res, 400, "Invalid request");
+      // maybe the application's own path: only what nothing else serves is refused
+      chain.doFilter(req, new UnservedAsInvalid(res));
       return;
     }
     if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
       chain.doFilter(uri.contains("//") ? new CollapsedPath(req) : req, res);
+      return;
+    }
+    if (route.subAgent()) {
+      text(res, 404, "Sub-agents are not supported");
       return;
     }
     Map<String, String> query = new LinkedHashMap<>();
@@ -75,9 +87,26 @@ public class AgentHttpFilter extends HttpFilter {
       text(res, 401, "Unauthorized");
       return;
     }
-    String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    AgentResponse r = rt.request(agent, name,
-        new AgentRequest(req.getMethod(), route.subPath(), query, headers, body));
+    int max = rt.limits().maxBody();
+    if (req.getContentLengthLong() > max) {
+      text(res, 413, "Request body over " + max + " bytes (steadfast.agents.max-body-size)");
+      return;
+    }
+    byte[] bytes = req.getInputStream().readNBytes(max + 1); // a chunked body has no length
+    if (bytes.length > max) {
+      text(res, 413, "Request body over " + max + " bytes (steadfast.agents.max-body-size)");
+      return;
+    }
+    String body = new String(bytes, StandardCharsets.UTF_8);
+    AgentResponse r;
+    try {
+      r = rt.request(agent, name,
+          new AgentRequest(req.getMethod(), route.subPath(), query, headers, body));
+    } catch (AgentElsewhereException e) {
+      res.setHeader("Retry-After", "1");
+      text(res, 503, e.getMessage());
+      return;
+    }
     res.setStatus(r.status());
     r.headers().forEach(res::setHeader);
     if (r.contentType() != null) {
@@ -100,6 +129,28 @@ public class AgentHttpFilter extends HttpFilter {
     @Override
     public String getRequestURI() {
       return super.getRequestURI().replaceAll("/{2,}", "/");
+    }
+  }
+
+  /** Turns the application's "nothing here" (404 by sendError) into the protocol's 400. */
+  static final class UnservedAsInvalid extends HttpServletResponseWrapper {
+    UnservedAsInvalid(HttpServletResponse res) {
+      super(res);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+      sendError(sc, null);
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+      if (sc == 404 && !isCommitted()) {
+        resetBuffer();
+        text((HttpServletResponse) getResponse(), 400, "Invalid request");
+      } else {
+        super.sendError(sc, msg);
+      }
     }
   }
 

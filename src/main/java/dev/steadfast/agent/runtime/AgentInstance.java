@@ -107,7 +107,7 @@ public final class AgentInstance implements AgentContext {
     onBehalfOf(c, () -> {
       try {
         work.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         reportError(c, e);
       }
       return null;
@@ -159,6 +159,12 @@ public final class AgentInstance implements AgentContext {
 
   private void store(Object value) {
     String json = runtime.codec().write(value);
+    int max = runtime.limits().maxState();
+    if (json.length() > max) {
+      throw new StateTooLargeException("state of " + type.kebab() + "/" + name + " is "
+          + json.length() + " characters of JSON, over steadfast.agents.max-state-size (" + max
+          + ")");
+    }
     if (stepTx == null) {
       runtime.store().saveState(type.kebab(), name, json, runtime.clock().millis());
     } else {
@@ -285,11 +291,16 @@ public final class AgentInstance implements AgentContext {
       try {
         value = runtime.codec().read(json, type.stateType());
         agent.validateStateChange(value, from);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         from.send(Codec.stateError("State update rejected"));
         return;
       }
-      store(value);
+      try {
+        store(value);
+      } catch (StateTooLargeException e) {
+        from.send(Codec.stateError("State too large"));
+        return;
+      }
       broadcast(Codec.state(stateJson), List.of(from.id()));
       hookQuietly(from, () -> agent.onStateChanged(value, from));
     });
@@ -298,7 +309,7 @@ public final class AgentInstance implements AgentContext {
   private void hookQuietly(Connection c, Runnable r) {
     try {
       r.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       reportError(c, e);
     }
   }

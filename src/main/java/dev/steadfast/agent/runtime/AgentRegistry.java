@@ -65,8 +65,7 @@ public class AgentRegistry {
 
   @PostConstruct
   void start() {
-    boolean examples = config.getOptionalValue("steadfast.examples.enabled", Boolean.class)
-        .orElse(true);
+    boolean examples = new dev.steadfast.server.Settings(config).examplesEnabled();
     var classes = discovery.agents().stream()
         .filter(c -> examples || !c.getName().startsWith("dev.steadfast.examples."))
         .toList();
@@ -78,6 +77,10 @@ public class AgentRegistry {
     AgentRuntime rt = new AgentRuntime(classes, type -> beans.select(type).get(), transactor,
         timer, workers, scheduler, Clock.systemUTC(), Retry.DEFAULT);
     rt.setAuthenticators(() -> authenticators.stream().toList());
+    rt.setLimits(AgentLimits.from(config));
+    rt.setOwner(new dev.steadfast.server.Settings(config).serverId(),
+        config.getOptionalValue("steadfast.agents.lease", String.class).map(Durations::parse)
+            .orElse(AgentRuntime.DEFAULT_LEASE));
     long pingSeconds = config.getOptionalValue("steadfast.agents.ping-seconds", Long.class)
         .orElse(30L);
     long idleMillis = config.getOptionalValue("steadfast.agents.idle-eviction", String.class)

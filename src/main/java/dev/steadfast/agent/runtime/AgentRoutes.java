@@ -72,5 +72,10 @@ public final class AgentRoutes {
     public String subPath() {
       return "/" + String.join("/", sub);
     }
+
+    /** The client's reserved sub-agent shape {@code …/sub/{child}/{childName}}. */
+    public boolean subAgent() {
+      return sub.size() >= 3 && sub.get(0).equals("sub");
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.steadfast.agent.Agents;
 import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.agent.ConnectContext;
 import dev.steadfast.agent.store.AgentEntity;
+import dev.steadfast.agent.store.AgentLeases;
 import dev.steadfast.agent.store.AgentStore;
 import dev.steadfast.workflow.engine.Transactor;
 import dev.steadfast.workflow.engine.WakeUpTimer;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +36,8 @@ public final class AgentRuntime {
   private static final Logger LOG = Logger.getLogger(AgentRuntime.class.getName());
   /** How long an unused instance stays in memory (steadfast.agents.idle-eviction). */
   public static final Duration DEFAULT_IDLE_EVICTION = Duration.ofMinutes(10);
+  /** How long a live instance's ownership holds without renewal (steadfast.agents.lease). */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   private final Map<String, AgentType> types = new TreeMap<>();
   private final LiveInstances instances = new LiveInstances();
   private final AgentFactory factory;
@@ -45,11 +49,20 @@ public final class AgentRuntime {
   private final Schedules schedules;
   private final Queue queue;
   private volatile Supplier<List<AgentAuthenticator>> authenticators = List::of;
+  private volatile AgentLimits limits = AgentLimits.DEFAULT;
+  private final AtomicInteger connections = new AtomicInteger();
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> evictor;
   private final Transactor tx;
   private final AgentHandles handles = new AgentHandles(this);
   private volatile AgentWorkflows workflows;
+  private ScheduledFuture<?> watchdog;
+  private ScheduledFuture<?> renewer;
+  private ScheduledFuture<?> leaseRenewer;
+  private final AgentLeases leases;
+  /** This server in the ownership leases ({@link #setOwner}); random for a plain runtime. */
+  private volatile String owner = "runtime-" + java.util.UUID.randomUUID();
+  private volatile long leaseMillis = DEFAULT_LEASE.toMillis();
 
   public AgentRuntime(Collection<Class<? extends Agent<?>>> classes, AgentFactory factory,
       Transactor tx, WakeUpTimer timer, ExecutorService workers,
@@ -65,6 +78,7 @@ public final class AgentRuntime {
     this.factory = factory;
     this.tx = tx;
     this.store = new AgentStore(tx);
+    this.leases = new AgentLeases(tx);
     this.clock = clock;
     this.workers = workers;
     this.scheduler = scheduler;
@@ -88,6 +102,15 @@ public final class AgentRuntime {
       pinger = scheduler.scheduleWithFixedDelay(this::pingIdle, pingMillis, pingMillis,
           TimeUnit.MILLISECONDS);
     }
+    // a quarter of the send timeout: a stalled client is given up within 1.25 timeouts
+    long check = Math.max(10, Math.min(limits.sendTimeout().toMillis() / 4, 1_000));
+    watchdog = scheduler.scheduleWithFixedDelay(this::abortStalled, check, check,
+        TimeUnit.MILLISECONDS);
+    renewer = scheduler.scheduleWithFixedDelay(() -> workers.execute(schedules::renew),
+        Schedules.RENEW_MILLIS, Schedules.RENEW_MILLIS, TimeUnit.MILLISECONDS);
+    long renewLease = Math.max(10, leaseMillis / 3);
+    leaseRenewer = scheduler.scheduleWithFixedDelay(() -> workers.execute(this::renewLeases),
+        renewLease, renewLease, TimeUnit.MILLISECONDS);
     if (idleMillis > 0) {
       // sweeping at a quarter of the idle time keeps an instance at most 1.25 idle periods
       long every = Math.max(10, Math.min(idleMillis / 4, 60_000));
@@ -96,9 +119,30 @@ public final class AgentRuntime {
     }
   }
 
+  private void renewLeases() {
+    try {
+      leases.renewAll(owner, clock.millis() + leaseMillis);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot renew the ownership of live agent instances", e);
+    }
+  }
+
+  /** This server's id in the ownership leases, and how long a lease holds; before start. */
+  public void setOwner(String serverId, Duration lease) {
+    this.owner = serverId;
+    this.leaseMillis = lease.toMillis();
+  }
+
   private void evictIdle(long idleMillis) {
     try {
-      int n = instances.evictIdle(clock.millis() - idleMillis);
+      int n = instances.evictIdle(clock.millis() - idleMillis, in -> workers.execute(() -> {
+        try {
+          instances.ifAbsent(key(in.type().kebab(), in.name()),
+              () -> leases.release(in.type().kebab(), in.name(), owner));
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "cannot release " + in.type().kebab() + "/" + in.name(), e);
+        }
+      }));
       if (n > 0) {
         LOG.fine(() -> "evicted " + n + " idle agent instance(s)");
       }
@@ -115,9 +159,37 @@ public final class AgentRuntime {
     if (evictor != null) {
       evictor.cancel(false);
     }
+    if (watchdog != null) {
+      watchdog.cancel(false);
+    }
+    if (renewer != null) {
+      renewer.cancel(false);
+    }
+    if (leaseRenewer != null) {
+      leaseRenewer.cancel(false);
+    }
     for (AgentInstance in : instances.all()) {
       in.live().forEach(c -> c.close(1001, "server shutting down"));
     }
+    try {
+      leases.releaseAll(owner); // another server may take them at once, not after the lease
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot release the agent instances of " + owner, e);
+    }
+  }
+
+  /** Sets the bounds on clients; call before {@link #start}. */
+  public void setLimits(AgentLimits limits) {
+    this.limits = limits;
+  }
+
+  public AgentLimits limits() {
+    return limits;
+  }
+
+  /** Runs {@code work} on a worker (never on the caller's lock or the scheduler). */
+  void execute(Runnable work) {
+    workers.execute(work);
   }
 
   public void setAuthenticators(Supplier<List<AgentAuthenticator>> authenticators) {
@@ -147,10 +219,15 @@ public final class AgentRuntime {
     if (type == null) {
       throw new NoSuchAgentException(kebab);
     }
-    return instances.get(kebab + "\u0000" + name, clock.millis(), () -> activate(type, name));
+    return instances.get(key(kebab, name), clock.millis(), () -> activate(type, name));
   }
 
   private AgentInstance activate(AgentType type, String name) {
+    long now = clock.millis();
+    String holder = leases.acquire(type.kebab(), name, owner, now, now + leaseMillis);
+    if (holder != null) {
+      throw new AgentElsewhereException(type.kebab(), name, holder);
+    }
     AgentEntity row = store.loadOrCreate(type.kebab(), name, clock.millis());
     Agent<?> agent = factory.create(type.type());
     AgentInstance in = new AgentInstance(this, type, name, agent, row.state);
@@ -161,15 +238,60 @@ public final class AgentRuntime {
 
   /** The instance if it is live now, without activating it. */
   public AgentInstance liveInstance(String kebab, String name) {
-    return instances.peek(kebab + "\u0000" + name);
+    return instances.peek(key(kebab, name));
   }
 
-  /** Opens a client session on an admitted connection. */
+  private static String key(String kebab, String name) {
+    return kebab + "\u0000" + name;
+  }
+
+  /**
+   * Opens a client session on an admitted connection, or closes it (1013) and returns null when
+   * this server already holds {@link AgentLimits#maxConnections}.
+   */
   public ClientSession connect(ConnectContext ctx, Wire wire) {
-    ClientSession s = new ClientSession(this, instance(ctx.agent(), ctx.name()), ctx, wire,
-        workers);
+    if (connections.incrementAndGet() > limits.maxConnections()) {
+      connections.decrementAndGet();
+      LOG.warning(() -> "refused an agent connection: " + limits.maxConnections()
+          + " open (steadfast.agents.max-connections)");
+      workers.execute(() -> wire.close(CloseCodes.TRY_AGAIN_LATER, "Too many connections"));
+      return null;
+    }
+    ClientSession s;
+    try {
+      s = new ClientSession(this, instance(ctx.agent(), ctx.name()), ctx, wire, workers);
+    } catch (RuntimeException | Error e) {
+      connections.decrementAndGet();
+      throw e;
+    }
     s.open();
     return s;
+  }
+
+  /** A session counted by {@link #connect} ended. */
+  void disconnected() {
+    connections.decrementAndGet();
+  }
+
+  /** Open agent connections on this server. */
+  public int connectionCount() {
+    return connections.get();
+  }
+
+  /** Gives up connections whose client has not taken a frame within the send timeout. */
+  private void abortStalled() {
+    long now = System.nanoTime();
+    try {
+      for (AgentInstance in : instances.all()) {
+        for (LiveConnection c : in.live()) {
+          if (c.stalled(now)) {
+            c.abort("no frame written in " + limits.sendTimeout().toMillis() + " ms");
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "agent send watchdog failed", e);
+    }
   }
 
   /** Plain HTTP to an agent: its onRequest under the instance lock. */
@@ -178,7 +300,7 @@ public final class AgentRuntime {
     in.busy();
     try {
       return in.exclusive(() -> in.agent().onRequest(request));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       in.exclusive(() -> in.reportError(null, e));
       return AgentResponse.text(500, "Internal error");
     } finally {

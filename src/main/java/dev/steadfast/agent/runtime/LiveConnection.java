@@ -1,31 +1,57 @@
 package dev.steadfast.agent.runtime;
 
 import dev.steadfast.agent.Connection;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A connected client of one instance. Sends are serialized per connection by the wire lock. */
+/**
+ * A connected client of one instance. {@link #send} only queues: one writer per connection
+ * empties the queue in order on a worker, one frame in flight at a time, so no agent code, lock
+ * holder or scheduler thread ever waits on a client's socket. A client that lets more than
+ * {@link AgentLimits#sendQueue} characters pile up, or takes longer than
+ * {@link AgentLimits#sendTimeout} to take one frame, is closed (1013) and may reconnect.
+ */
 public final class LiveConnection implements Connection {
   private static final Logger LOG = Logger.getLogger(LiveConnection.class.getName());
+  /** Queue markers for the writer: wire operations other than a text frame. */
+  private static final Object PING = new Object();
+
+  private record Close(int code, String reason) {}
+
   private final String id;
   private final Set<String> tags;
   private final boolean readonly;
   private final Map<String, String> query;
   private final Wire wire;
+  private final Executor writer;
+  private final AgentLimits limits;
+  private final Runnable onAbort;
+  private final ArrayDeque<Object> out = new ArrayDeque<>();
+  private long queued; // characters in out, guarded by out
+  private boolean writing; // a writer task owns the wire, guarded by out
+  private boolean inWire; // writeNext is inside wire.send, guarded by out
+  private boolean doneInWire; // that send completed before it returned, guarded by out
+  /** When the frame in flight started (System.nanoTime), 0 when none is. */
+  private volatile long sendingSince;
   private volatile Object state;
   private volatile boolean open = true;
   volatile long lastSeen = System.currentTimeMillis();
   volatile boolean pingOutstanding;
 
   LiveConnection(String id, Set<String> tags, boolean readonly, Map<String, String> query,
-      Wire wire) {
+      Wire wire, Executor writer, AgentLimits limits, Runnable onAbort) {
     this.id = id;
     this.tags = Set.copyOf(tags);
     this.readonly = readonly;
     this.query = Map.copyOf(query);
     this.wire = wire;
+    this.writer = writer;
+    this.limits = limits;
+    this.onAbort = onAbort;
   }
 
   @Override
@@ -58,38 +84,151 @@ public final class LiveConnection implements Connection {
     this.state = state;
   }
 
+  /** Queues {@code message}; never blocks. A dead or overflowing connection drops it. */
   @Override
   public void send(String message) {
     if (!open) {
       return;
     }
-    try {
-      synchronized (wire) {
-        wire.send(message);
+    boolean overflow;
+    synchronized (out) {
+      overflow = queued + message.length() > limits.sendQueue();
+      if (!overflow) {
+        out.add(message);
+        queued += message.length();
+        startWriter();
       }
-    } catch (RuntimeException e) {
-      // a dead socket must not fail the broadcaster; its close event cleans up
-      LOG.log(Level.FINE, "send to connection " + id + " failed", e);
+    }
+    if (overflow) {
+      abort("send queue full: the client reads too slowly");
     }
   }
 
   void ping() {
-    try {
-      synchronized (wire) {
-        wire.ping();
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "ping failed", e);
+    if (!open) {
+      return;
+    }
+    synchronized (out) {
+      out.add(PING);
+      startWriter();
     }
   }
 
+  /** Closes after what is queued has been written (the agent's own close, a shutdown). */
   @Override
   public void close(int code, String reason) {
+    if (!open) {
+      return;
+    }
     open = false;
+    synchronized (out) {
+      out.add(new Close(code, reason));
+      startWriter();
+    }
+  }
+
+  /**
+   * Drops what is queued and closes now (1013), on a worker: the connection is given up as too
+   * slow. The runtime forgets it at once rather than waiting for a close the client may never
+   * complete.
+   */
+  void abort(String reason) {
+    if (!open) {
+      return;
+    }
+    open = false;
+    synchronized (out) {
+      out.clear();
+      queued = 0;
+    }
+    LOG.info("closing agent connection " + id + ": " + reason);
+    onAbort.run(); // forgotten by the runtime first: it no longer counts once the client sees it
+    writer.execute(() -> {
+      try {
+        wire.close(CloseCodes.TRY_AGAIN_LATER, reason);
+      } catch (RuntimeException | Error e) {
+        LOG.log(Level.FINE, "close failed", e);
+      }
+    });
+  }
+
+  /** True when the frame in flight has taken longer than the send timeout. */
+  boolean stalled(long nowNanos) {
+    long since = sendingSince;
+    return since != 0 && nowNanos - since > limits.sendTimeout().toNanos();
+  }
+
+  private void startWriter() {
+    if (!writing) {
+      writing = true;
+      writer.execute(this::writeNext);
+    }
+  }
+
+  /** Writes the head of the queue; an async send continues from its completion. */
+  private void writeNext() {
+    while (true) {
+      Object next;
+      synchronized (out) {
+        next = out.poll();
+        if (next == null) {
+          writing = false;
+          return;
+        }
+      }
+      try {
+        if (next instanceof String text) {
+          sendingSince = System.nanoTime();
+          synchronized (out) {
+            inWire = true;
+          }
+          try {
+            wire.send(text, failure -> sent(text, failure));
+          } finally {
+            synchronized (out) {
+              inWire = false;
+            }
+          }
+          synchronized (out) {
+            if (!doneInWire) {
+              return; // the completion goes on from its own thread
+            }
+            doneInWire = false; // completed already: go on here, no task per frame
+          }
+        } else if (next == PING) {
+          wire.ping();
+        } else if (next instanceof Close c) {
+          wire.close(c.code(), c.reason());
+        }
+      } catch (RuntimeException | Error e) {
+        // a dead socket must not fail the sender; its close event cleans up
+        LOG.log(Level.FINE, "write to connection " + id + " failed", e);
+      }
+    }
+  }
+
+  private void sent(String text, Throwable failure) {
+    sendingSince = 0;
+    if (failure != null) {
+      // a lost frame leaves the client out of step (a container may also refuse a write when
+      // its own buffer for a client that does not read is full): close, the client reconnects
+      // and gets the current state
+      LOG.log(Level.FINE, "send to connection " + id + " failed", failure);
+      abort("a frame could not be sent: " + failure);
+    }
+    synchronized (out) {
+      queued = Math.max(0, queued - text.length());
+      if (inWire) {
+        doneInWire = true;
+        return;
+      }
+    }
     try {
-      wire.close(code, reason);
+      writer.execute(this::writeNext);
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "close failed", e);
+      synchronized (out) {
+        writing = false; // executor gone: the server is stopping
+      }
     }
   }
 

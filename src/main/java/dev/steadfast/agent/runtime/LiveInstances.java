@@ -32,7 +32,9 @@ final class LiveInstances {
     if (created[0] == slot) {
       try {
         slot.instance.complete(activate.get());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // an Error too (a NoClassDefFoundError, a StackOverflowError in onStart): left
+        // incomplete, the slot would block every later lookup of this key for good
         slots.remove(key, slot); // the next use tries again
         slot.instance.completeExceptionally(e);
         throw e;
@@ -41,8 +43,25 @@ final class LiveInstances {
     try {
       return slot.instance.join();
     } catch (CompletionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+  }
+
+  /**
+   * Runs {@code work} if no instance of {@code key} is live or activating, holding off any
+   * activation of that key until it is done (the release of an evicted instance's lease must not
+   * delete the lease of a new activation).
+   */
+  void ifAbsent(String key, Runnable work) {
+    slots.compute(key, (k, cur) -> {
+      if (cur == null) {
+        work.run();
+      }
+      return cur;
+    });
   }
 
   /** The instance if it is live now, without activating or touching it. */
@@ -61,20 +80,23 @@ final class LiveInstances {
    * Drops every instance idle since {@code cutoff}: not looked up, no connection, no work under
    * way (see {@link AgentInstance#idleSince}). Returns how many went.
    */
-  int evictIdle(long cutoff) {
+  int evictIdle(long cutoff, java.util.function.Consumer<AgentInstance> evictedOne) {
     int evicted = 0;
     for (String key : slots.keySet()) {
-      boolean[] dropped = {false};
+      AgentInstance[] dropped = {null};
       slots.computeIfPresent(key, (k, s) -> {
         AgentInstance in = s.instance.getNow(null);
         if (in != null && s.touched <= cutoff && in.idleSince(cutoff)) {
           in.evicted = true;
-          dropped[0] = true;
+          dropped[0] = in;
           return null;
         }
         return s;
       });
-      evicted += dropped[0] ? 1 : 0;
+      if (dropped[0] != null) {
+        evicted++;
+        evictedOne.accept(dropped[0]);
+      }
     }
     return evicted;
   }

@@ -116,9 +116,11 @@ public final class Queue {
     }
     QueueItem info = toRecord(q);
     try {
+      // checked again on the lock: the item may have been dequeued while the drainer waited
       retry.run(() -> Invoker.await(in.exclusive(
-          () -> Invoker.callback(runtime.codec(), m, in.agent(), q.payload, info))));
-    } catch (RuntimeException e) {
+          () -> store.queueItem(q.agent, q.name, q.id) == null ? null
+              : Invoker.callback(runtime.codec(), m, in.agent(), q.payload, info))));
+    } catch (RuntimeException | Error e) {
       in.exclusive(() -> in.reportError(null, e));
     }
   }

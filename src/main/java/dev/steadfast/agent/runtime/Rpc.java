@@ -34,7 +34,7 @@ final class Rpc {
     try {
       Object[] args = arguments(codec, m, call.args(), stream);
       result = in.onBehalfOf(c, () -> Invoker.invoke(m, in.agent(), args));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       fail(c, call.id(), stream, Invoker.message(e));
       return finished;
     }

@@ -16,12 +16,16 @@ import java.util.logging.Logger;
 /**
  * Durable schedules. Rows are the source of truth: the single wake-up timer is always re-armed at
  * the earliest due time found in the table, so a restart only needs {@link #poll()}. A run marks
- * its row (running_since) so a recurring schedule never overlaps itself; a mark older than
- * {@link #HANG_MILLIS} is taken to be a dead or hung run and may be replaced.
+ * its row (running_since) so a recurring schedule never overlaps itself. The server running it
+ * renews the mark every {@link #RENEW_MILLIS} for as long as the run lasts, so a mark older than
+ * {@link #HANG_MILLIS} means the server that ran it is gone, and only then is the run replaced.
  */
 public final class Schedules {
   private static final Logger LOG = Logger.getLogger(Schedules.class.getName());
   static final long HANG_MILLIS = 30_000;
+  static final long RENEW_MILLIS = HANG_MILLIS / 3;
+  /** Schedule ids whose run is going on in this runtime. */
+  private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
   static final long MAX_INTERVAL_SECONDS = 30L * 24 * 3600;
   private final AgentRuntime runtime;
   private final AgentStore store;
@@ -122,6 +126,7 @@ public final class Schedules {
       long now = clock.millis();
       for (ScheduleEntity s : store.due(now, now - HANG_MILLIS, 200)) {
         if (store.claim(s.id, now, now - HANG_MILLIS)) {
+          running.add(s.id);
           workers.execute(() -> run(s));
         }
       }
@@ -144,8 +149,25 @@ public final class Schedules {
   }
 
   private void run(ScheduleEntity s) {
+    AgentInstance in;
     try {
-      AgentInstance in = runtime.instance(s.agent, s.name);
+      in = runtime.instance(s.agent, s.name);
+    } catch (AgentElsewhereException e) {
+      // the server holding the instance runs it: give the claim back, untouched
+      running.remove(s.id);
+      try {
+        store.reschedule(s.id, s.dueAt);
+      } catch (RuntimeException again) {
+        LOG.log(Level.WARNING, "cannot hand schedule " + s.id + " back", again);
+      }
+      return;
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.WARNING, "schedule " + s.id + " (" + s.agent + "/" + s.name + "."
+          + s.callback + ") failed", e);
+      finish(s);
+      return;
+    }
+    try {
       in.busy(); // a run (retries, awaited results) keeps the instance in memory
       try {
         Method m = in.type().callback(s.callback);
@@ -156,7 +178,7 @@ public final class Schedules {
         try {
           retry.run(() -> Invoker.await(in.exclusive(
               () -> Invoker.callback(runtime.codec(), m, in.agent(), s.payload, info))));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           in.exclusive(() -> in.reportError(null, e));
         }
       } finally {
@@ -170,7 +192,17 @@ public final class Schedules {
     }
   }
 
+  /** Renews the marks of this runtime's runs (on a worker: it is a database write). */
+  void renew() {
+    try {
+      store.renewRunning(List.copyOf(running), clock.millis());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot renew the marks of running agent schedules", e);
+    }
+  }
+
   private void finish(ScheduleEntity s) {
+    running.remove(s.id);
     try {
       long now = clock.millis();
       switch (s.type) {

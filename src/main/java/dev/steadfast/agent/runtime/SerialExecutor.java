@@ -37,7 +37,8 @@ final class SerialExecutor implements Executor {
       }
       try {
         next.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // an Error must not end the drain with running still set: the connection would be deaf
         LOG.log(Level.WARNING, "connection task failed", e);
       }
     }

@@ -1,8 +1,14 @@
 package dev.steadfast.agent.runtime;
 
-/** The transport under a connection (a WebSocket session; a fake in tests). */
+import java.util.function.Consumer;
+
+/**
+ * The transport under a connection (a WebSocket session; a fake in tests). Only the connection's
+ * writer calls it, one operation at a time and never on the instance lock or the scheduler.
+ */
 public interface Wire {
-  void send(String text);
+  /** Starts sending {@code text}; {@code done} gets null once written, or the failure. */
+  void send(String text, Consumer<Throwable> done);
 
   void ping();
 

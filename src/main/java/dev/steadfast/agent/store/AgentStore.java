@@ -117,6 +117,20 @@ public final class AgentStore {
         .executeUpdate()) > 0;
   }
 
+  /**
+   * Renews the running mark of runs still going on this server, so a run longer than the hang
+   * limit is not taken for dead and started again; a finished run (mark cleared) stays cleared.
+   */
+  public int renewRunning(java.util.Collection<String> ids, long now) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return tx.inTransaction(em -> em.createQuery(
+            "update ScheduleEntity s set s.runningSince = :now where s.id in :ids"
+                + " and s.runningSince is not null")
+        .setParameter("now", now).setParameter("ids", ids).executeUpdate());
+  }
+
   /** Ends a run of a recurring schedule: next due time, no longer running. */
   public void reschedule(String id, long nextDue) {
     tx.inTransaction(em -> em.createQuery(

@@ -1019,11 +1019,20 @@ public final class WorkflowEngine {
   /** Deletes all instances of the workflow and its row; returns the number of instances. */
   public int deleteWorkflow(String workflowName) {
     WorkflowDefinition def = registry.require(workflowName);
-    List<String> uids = tx.inTransaction(em -> store.listInstances(em, def.name(), null, null,
-        null, true, null, null, Integer.MAX_VALUE).stream().map(InstanceRecord::uid).toList());
-    int n = tx.inTransaction(em -> store.deleteWorkflow(em, def.name()));
-    abandonTurns(uids);
-    return n;
+    // a transaction per batch: a workflow with a million instances neither loads them all nor
+    // sends one IN list past PostgreSQL's 32,767 parameters
+    int n = 0;
+    List<String> uids;
+    do {
+      uids = tx.inTransaction(em -> {
+        List<String> batch = store.instanceUids(em, def.name(), 500);
+        store.deleteInstances(em, batch);
+        return batch;
+      });
+      abandonTurns(uids);
+      n += uids.size();
+    } while (uids.size() == 500);
+    return n + tx.inTransaction(em -> store.deleteWorkflow(em, def.name()));
   }
 
   private void abandonTurns(List<String> uids) {

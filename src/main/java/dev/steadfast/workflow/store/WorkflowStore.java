@@ -183,7 +183,9 @@ public final class WorkflowStore {
 
   /**
    * Instances of a workflow, newest first (or oldest first), filtered by status and creation time,
-   * paged by a (created_at, uid) keyset cursor.
+   * paged by a (created_at, uid) keyset cursor. Only the summary columns are read: the records
+   * carry no params, output, error or claim (null), so a page of 1,000 instances with large
+   * params costs what the listing shows.
    */
   public List<InstanceRecord> listInstances(
       EntityManager em,
@@ -195,7 +197,9 @@ public final class WorkflowStore {
       Long cursorCreatedAt,
       String cursorUid,
       int limit) {
-    StringBuilder jpql = new StringBuilder("SELECT i FROM InstanceEntity i WHERE i.workflowName = :w");
+    StringBuilder jpql = new StringBuilder("SELECT i.uid, i.instanceId, i.status, i.versionId,"
+        + " i.createdAt, i.modifiedAt, i.startedAt, i.endedAt, i.gen"
+        + " FROM InstanceEntity i WHERE i.workflowName = :w");
     Map<String, Object> params = new HashMap<>();
     params.put("w", workflowName);
     if (statuses != null && !statuses.isEmpty()) {
@@ -219,9 +223,19 @@ public final class WorkflowStore {
     }
     String dir = ascending ? "ASC" : "DESC";
     jpql.append(" ORDER BY i.createdAt ").append(dir).append(", i.uid ").append(dir);
-    TypedQuery<InstanceEntity> q = em.createQuery(jpql.toString(), InstanceEntity.class);
+    TypedQuery<Object[]> q = em.createQuery(jpql.toString(), Object[].class);
     params.forEach(q::setParameter);
-    return q.setMaxResults(limit).getResultList().stream().map(InstanceEntity::toRecord).toList();
+    return q.setMaxResults(limit).getResultList().stream().map(r -> new InstanceRecord(
+        (String) r[0], workflowName, (String) r[1], (String) r[2], null, null, null, null, null,
+        (String) r[3], (Long) r[4], (Long) r[5], (Long) r[6], (Long) r[7], null, null, null,
+        (Integer) r[8], 0L, null)).toList();
+  }
+
+  /** Up to {@code limit} uids of the workflow's instances, for deletion in bounded batches. */
+  public List<String> instanceUids(EntityManager em, String workflowName, int limit) {
+    return em.createQuery("SELECT i.uid FROM InstanceEntity i WHERE i.workflowName = :w",
+            String.class)
+        .setParameter("w", workflowName).setMaxResults(limit).getResultList();
   }
 
   /** Deletes instances with everything recorded for them. */

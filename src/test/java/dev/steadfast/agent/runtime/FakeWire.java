@@ -21,9 +21,22 @@ final class FakeWire implements Wire {
     return w;
   }
 
+  /** While set, sends never complete: a client that stopped reading. */
+  volatile boolean stalled;
+  /** While set, sends fail: a container that refuses a write. */
+  volatile boolean failing;
+  final List<java.util.function.Consumer<Throwable>> pending = new CopyOnWriteArrayList<>();
+
   @Override
-  public void send(String text) {
+  public void send(String text, java.util.function.Consumer<Throwable> done) {
     frames.add(text);
+    if (failing) {
+      done.accept(new java.io.IOException("write refused"));
+    } else if (stalled) {
+      pending.add(done);
+    } else {
+      done.accept(null);
+    }
   }
 
   @Override

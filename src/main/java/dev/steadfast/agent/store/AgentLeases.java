@@ -1,0 +1,69 @@
+package dev.steadfast.agent.store;
+
+import dev.steadfast.workflow.engine.Transactor;
+import jakarta.persistence.PersistenceException;
+
+/**
+ * The ownership leases of live agent instances ({@code sf_agent_owner}): at most one server holds
+ * an instance in memory at a time. Plain SQL on the agent transactor, no entity: the rows are
+ * the runtime's bookkeeping, never read as objects.
+ */
+public final class AgentLeases {
+  private final Transactor tx;
+
+  public AgentLeases(Transactor tx) {
+    this.tx = tx;
+  }
+
+  /**
+   * Takes the lease of (agent, name) for {@code owner} until {@code until}: free, expired or
+   * already ours. Returns null on success, else the server that holds it.
+   */
+  public String acquire(String agent, String name, String owner, long now, long until) {
+    int updated = tx.inTransaction(em -> em.createNativeQuery(
+            "UPDATE sf_agent_owner SET owner = ?1, lease_until = ?2 WHERE agent = ?3"
+                + " AND name = ?4 AND (owner = ?1 OR lease_until < ?5)")
+        .setParameter(1, owner).setParameter(2, until).setParameter(3, agent)
+        .setParameter(4, name).setParameter(5, now).executeUpdate());
+    if (updated > 0) {
+      return null;
+    }
+    try {
+      tx.inTransaction(em -> em.createNativeQuery(
+              "INSERT INTO sf_agent_owner (agent, name, owner, lease_until) VALUES (?1, ?2, ?3, ?4)")
+          .setParameter(1, agent).setParameter(2, name).setParameter(3, owner)
+          .setParameter(4, until).executeUpdate());
+      return null;
+    } catch (PersistenceException | IllegalStateException raced) {
+      // a live row (the update found it held), or another server inserted it just now
+      Object holder = tx.inTransaction(em -> em.createNativeQuery(
+              "SELECT owner FROM sf_agent_owner WHERE agent = ?1 AND name = ?2")
+          .setParameter(1, agent).setParameter(2, name).getResultList().stream()
+          .findFirst().orElse(null));
+      if (holder == null) {
+        throw raced; // not a conflict after all: a real failure
+      }
+      return holder.toString();
+    }
+  }
+
+  /** Extends every lease {@code owner} holds; returns how many. */
+  public int renewAll(String owner, long until) {
+    return tx.inTransaction(em -> em.createNativeQuery(
+            "UPDATE sf_agent_owner SET lease_until = ?1 WHERE owner = ?2")
+        .setParameter(1, until).setParameter(2, owner).executeUpdate());
+  }
+
+  /** Gives up the lease of one instance (it left memory). */
+  public void release(String agent, String name, String owner) {
+    tx.inTransaction(em -> em.createNativeQuery(
+            "DELETE FROM sf_agent_owner WHERE agent = ?1 AND name = ?2 AND owner = ?3")
+        .setParameter(1, agent).setParameter(2, name).setParameter(3, owner).executeUpdate());
+  }
+
+  /** Gives up every lease of {@code owner} (it stops). */
+  public void releaseAll(String owner) {
+    tx.inTransaction(em -> em.createNativeQuery("DELETE FROM sf_agent_owner WHERE owner = ?1")
+        .setParameter(1, owner).executeUpdate());
+  }
+}

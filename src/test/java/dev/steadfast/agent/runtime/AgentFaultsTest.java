@@ -1,0 +1,264 @@
+package dev.steadfast.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadfast.agent.Agent;
+import dev.steadfast.agent.ConnectContext;
+import dev.steadfast.agent.store.AgentPersistence;
+import dev.steadfast.workflow.engine.Databases;
+import dev.steadfast.workflow.engine.LocalTransactor;
+import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
+import jakarta.persistence.EntityManagerFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Items 11-13 of issue 12: bounded inputs, slow clients, Errors that must not wedge anything. */
+class AgentFaultsTest {
+  private final List<AgentRuntime> runtimes = new ArrayList<>();
+  private final List<EntityManagerFactory> emfs = new ArrayList<>();
+  private ScheduledExecutorService scheduler;
+  private DataSource db;
+
+  @BeforeEach
+  void setUp() {
+    FaultAgents.LOG.clear();
+    TestAgents.LOG.clear();
+    scheduler = Executors.newScheduledThreadPool(2);
+    db = Databases.h2();
+  }
+
+  @AfterEach
+  void tearDown() {
+    runtimes.forEach(AgentRuntime::stop);
+    scheduler.shutdownNow();
+    emfs.forEach(EntityManagerFactory::close);
+  }
+
+  private AgentRuntime runtime(AgentLimits limits) {
+    return runtime(limits, AgentRuntime.DEFAULT_IDLE_EVICTION.toMillis(), type -> {
+      try {
+        return type.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private AgentRuntime runtime(AgentLimits limits, long idleMillis, AgentFactory factory) {
+    EntityManagerFactory emf = AgentPersistence.create(db);
+    emfs.add(emf);
+    List<Class<? extends Agent<?>>> classes = List.of(FaultAgents.ErrorAgent.class,
+        TestAgents.TestStateAgent.class, TestAgents.PlainAgent.class);
+    AgentRuntime rt = new AgentRuntime(classes, factory, new LocalTransactor(emf),
+        new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()), Executors.newCachedThreadPool(),
+        scheduler, Clock.systemUTC(), new Retry(1, 10, 10));
+    rt.setLimits(limits);
+    rt.start(0, idleMillis);
+    runtimes.add(rt);
+    return rt;
+  }
+
+  private static void waitFor(BooleanSupplier cond, String what) {
+    long end = System.currentTimeMillis() + 10_000;
+    while (!cond.getAsBoolean()) {
+      if (System.currentTimeMillis() > end) {
+        throw new AssertionError("timed out waiting for " + what + "; log " + FaultAgents.LOG);
+      }
+      FakeWire.sleep(10);
+    }
+  }
+
+  private static String rpc(String id, String method, String args) {
+    return "{\"type\":\"rpc\",\"id\":\"" + id + "\",\"method\":\"" + method + "\",\"args\":"
+        + args + "}";
+  }
+
+  // --- 13: Errors do not wedge
+
+  @Test
+  void anErrorDuringActivationDoesNotBlockLaterLookups() {
+    AtomicInteger made = new AtomicInteger();
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT, 600_000, type -> {
+      if (made.incrementAndGet() == 1) {
+        throw new NoClassDefFoundError("com/example/NotYetDeployed");
+      }
+      return new FaultAgents.ErrorAgent();
+    });
+    assertThrows(NoClassDefFoundError.class, () -> rt.instance("error-agent", "a"));
+    AgentInstance in = assertTimeoutPreemptively(Duration.ofSeconds(5),
+        () -> rt.instance("error-agent", "a"), "the failed activation blocks the next lookup");
+    assertSame(in, rt.instance("error-agent", "a"));
+  }
+
+  @Test
+  void errorsInRpcsHooksAndStateFramesLeaveTheConnectionAndInstanceUsable() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT, 300, AgentFaultsTest::make);
+    FakeWire w = FakeWire.connect(rt, "error-agent", "e", "c", Map.of());
+    w.await("cf_agent_mcp_servers");
+    w.session.text(rpc("1", "crash", "[]"));
+    w.await("{\"type\":\"rpc\",\"id\":\"1\",\"success\":false,\"error\":\"com/example/Gone\"}");
+    w.session.text("error"); // onMessage throws StackOverflowError
+    waitFor(() -> FaultAgents.LOG.contains("error:StackOverflowError"), "onError");
+    w.session.text("{\"type\":\"cf_agent_state\",\"state\":{\"assert\":1}}"); // AssertionError
+    w.await("{\"type\":\"cf_agent_state_error\",\"error\":\"State update rejected\"}");
+    w.session.text(rpc("2", "echo", "[\"still here\"]"));
+    w.await("{\"type\":\"rpc\",\"id\":\"2\",\"success\":true,\"done\":true,\"result\":\"still here\"}");
+    assertNull(w.closedWith);
+    // nothing is left counted as busy: once the client leaves, the instance is evicted when idle
+    AgentInstance in = rt.liveInstance("error-agent", "e");
+    w.session.closed(1000, "bye");
+    waitFor(() -> rt.liveInstance("error-agent", "e") == null, "eviction after the errors");
+    assertTrue(in.evicted);
+  }
+
+  private static Agent<?> make(Class<? extends Agent<?>> type) {
+    try {
+      return type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // --- 11: bounded inputs
+
+  @Test
+  void aFrameOverTheMessageLimitClosesWith1009AndNeverReachesTheAgent() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT.withMaxMessage(1_000));
+    FakeWire w = FakeWire.connect(rt, "error-agent", "big", "c", Map.of());
+    w.await("cf_agent_mcp_servers");
+    w.session.text("y".repeat(1_001));
+    waitFor(() -> w.closedWith != null, "close");
+    assertEquals(1009, w.closedWith);
+    FakeWire.sleep(100);
+    assertTrue(FaultAgents.LOG.stream().noneMatch(l -> l.startsWith("message:y")));
+    assertEquals(0, rt.connectionCount());
+  }
+
+  @Test
+  void aStateOverTheLimitIsRefusedAndNothingChanges() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT.withMaxState(200));
+    AgentInstance in = rt.instance("test-state-agent", "s");
+    StateTooLargeException e = assertThrows(StateTooLargeException.class,
+        () -> in.setState(Map.of("count", 1, "pad", "z".repeat(300))));
+    assertTrue(e.getMessage().contains("steadfast.agents.max-state-size"), e.getMessage());
+    FakeWire w = FakeWire.connect(rt, "test-state-agent", "s", "c", Map.of());
+    w.await("cf_agent_mcp_servers");
+    w.session.text("{\"type\":\"cf_agent_state\",\"state\":{\"count\":2,\"pad\":\""
+        + "z".repeat(300) + "\"}}");
+    w.await("{\"type\":\"cf_agent_state_error\",\"error\":\"State too large\"}");
+    assertEquals("{\"count\":0}", rt.store().find("test-state-agent", "s").state);
+  }
+
+  @Test
+  void connectionsPastTheServerLimitAreClosedWith1013() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT.withMaxConnections(2));
+    FakeWire a = FakeWire.connect(rt, "plain-agent", "n", "a", Map.of());
+    FakeWire b = FakeWire.connect(rt, "plain-agent", "m", "b", Map.of());
+    FakeWire c = FakeWire.connect(rt, "plain-agent", "n", "c", Map.of());
+    assertNull(c.session);
+    waitFor(() -> c.closedWith != null, "refusal");
+    assertEquals(1013, c.closedWith);
+    assertTrue(c.frames.isEmpty());
+    a.session.closed(1000, "bye");
+    FakeWire d = FakeWire.connect(rt, "plain-agent", "n", "d", Map.of());
+    assertNotNull(d.session);
+    d.await("cf_agent_mcp_servers");
+    assertNull(b.closedWith);
+  }
+
+  // --- 12: a slow client stalls nobody
+
+  @Test
+  void aClientThatNeverReadsIsClosedAndStallsNeitherTheAgentNorOtherClients() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT.withSendQueue(20_000));
+    FakeWire slow = FakeWire.connect(rt, "error-agent", "room", "slow", Map.of());
+    FakeWire fast = FakeWire.connect(rt, "error-agent", "room", "fast", Map.of());
+    slow.await("cf_agent_mcp_servers");
+    fast.await("cf_agent_mcp_servers");
+    slow.stalled = true; // stops reading: no send to it completes any more
+    // 30 state broadcasts of 2 KB: 60 KB for a client whose queue holds 20 KB. Its sends never
+    // complete, so an agent that waited on them would never answer this call.
+    fast.session.text(rpc("1", "fill", "[30, 2000]"));
+    fast.await("{\"type\":\"rpc\",\"id\":\"1\",\"success\":true,\"done\":true,\"result\":30}");
+    waitFor(() -> slow.closedWith != null, "the slow client closed");
+    assertEquals(1013, slow.closedWith);
+    assertEquals(30, fast.frames.stream().filter(f -> f.contains("cf_agent_state")).count());
+    assertEquals(List.of("fast"), rt.instance("error-agent", "room").connections().stream()
+        .map(c -> c.id()).toList());
+  }
+
+  @Test
+  void aSendThatNeverCompletesTimesOut() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT.withSendTimeout(Duration.ofMillis(400)));
+    FakeWire slow = FakeWire.connect(rt, "error-agent", "t", "slow", Map.of());
+    slow.await("cf_agent_mcp_servers");
+    slow.stalled = true;
+    rt.instance("error-agent", "t").broadcast("one small frame", List.of());
+    waitFor(() -> slow.closedWith != null, "the stalled send given up");
+    assertEquals(1013, slow.closedWith);
+    assertEquals(0, rt.connectionCount());
+  }
+
+  @Test
+  void aFrameTheContainerCannotSendClosesTheConnection() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT);
+    FakeWire w = FakeWire.connect(rt, "error-agent", "f", "c", Map.of());
+    w.await("cf_agent_mcp_servers");
+    w.failing = true; // e.g. the container's own write queue for this client is full
+    rt.instance("error-agent", "f").broadcast("lost", List.of());
+    waitFor(() -> w.closedWith != null, "the close after a lost frame");
+    assertEquals(1013, w.closedWith);
+    assertEquals(0, rt.connectionCount());
+  }
+
+  // --- issue 8: the text heartbeat
+
+  @Test
+  void aTextPingIsAnsweredPongAndNeverReachesOnMessage() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT);
+    FakeWire w = FakeWire.connect(rt, "error-agent", "hb", "c", Map.of());
+    w.await("cf_agent_mcp_servers");
+    w.session.text("ping");
+    w.await("pong"::equals);
+    w.session.text("pingx");
+    waitFor(() -> FaultAgents.LOG.contains("message:pingx"), "an ordinary message");
+    assertFalse(FaultAgents.LOG.contains("message:ping"));
+  }
+
+  // --- issue 8: refusals the client will not retry
+
+  @Test
+  void capnWebAndSubAgentRoutesAreRefusedWithFinalCodes() {
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT);
+    ConnectContext capn = new ConnectContext("plain-agent", "x", "c",
+        Map.of("__agents_transport", "capnweb"), Map.of());
+    String r = AgentEndpoint.refusal(rt, Map.of("agent", "plain-agent", "name", "x"), capn);
+    assertEquals("Transport capnweb is not supported", r);
+    ConnectContext plain = new ConnectContext("plain-agent", "x", "c", Map.of(), Map.of());
+    assertEquals("Sub-agents are not supported", AgentEndpoint.refusal(rt,
+        Map.of("agent", "plain-agent", "name", "x", "p1", "sub", "p2", "child", "p3", "c1"),
+        plain));
+    assertNull(AgentEndpoint.refusal(rt, Map.of("agent", "plain-agent", "name", "x", "p1", "sub"),
+        plain));
+    assertTrue(new AgentRoutes("agents").match("/agents/plain-agent/x/sub/child/c1").subAgent());
+    assertFalse(new AgentRoutes("agents").match("/agents/plain-agent/x/sub/child").subAgent());
+  }
+}

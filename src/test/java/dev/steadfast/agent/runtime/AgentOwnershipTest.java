@@ -1,0 +1,138 @@
+package dev.steadfast.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadfast.agent.Agent;
+import dev.steadfast.agent.store.AgentPersistence;
+import dev.steadfast.workflow.engine.Databases;
+import dev.steadfast.workflow.engine.LocalTransactor;
+import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
+import jakarta.persistence.EntityManagerFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two servers on one database (two runtimes here) never both run a live copy of one agent
+ * instance, so they never both drain its queue: the second is refused clearly until the first
+ * lets the instance go (eviction, shutdown) or dies (its lease runs out).
+ */
+class AgentOwnershipTest {
+  /** The database under test; the PostgreSQL variant overrides it. */
+  DataSource newDatabase() {
+    return Databases.h2();
+  }
+
+  private final List<AgentRuntime> runtimes = new ArrayList<>();
+  private final List<EntityManagerFactory> emfs = new ArrayList<>();
+  private ScheduledExecutorService scheduler;
+  private DataSource db;
+
+  @BeforeEach
+  void setUp() {
+    TestAgents.LOG.clear();
+    scheduler = Executors.newScheduledThreadPool(2);
+    db = newDatabase();
+  }
+
+  @AfterEach
+  void tearDown() {
+    runtimes.forEach(AgentRuntime::stop);
+    scheduler.shutdownNow();
+    emfs.forEach(EntityManagerFactory::close);
+  }
+
+  private AgentRuntime server(String id, Clock clock, long idleMillis) {
+    EntityManagerFactory emf = AgentPersistence.create(db);
+    emfs.add(emf);
+    List<Class<? extends Agent<?>>> classes = List.of(TestAgents.PlainAgent.class,
+        TestAgents.WorkAgent.class);
+    AgentRuntime rt = new AgentRuntime(classes, type -> {
+      try {
+        return type.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, clock),
+        Executors.newCachedThreadPool(), scheduler, clock, new Retry(1, 10, 10));
+    rt.setOwner(id, Duration.ofSeconds(30));
+    rt.start(0, idleMillis);
+    runtimes.add(rt);
+    return rt;
+  }
+
+  @Test
+  void aSecondServerIsRefusedWhileTheFirstHoldsTheInstance() {
+    AgentRuntime a = server("server-a", Clock.systemUTC(), 600_000);
+    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000);
+    a.instance("plain-agent", "shared").setState(Map.of("n", 1));
+    AgentElsewhereException e = assertThrows(AgentElsewhereException.class,
+        () -> b.instance("plain-agent", "shared"));
+    assertEquals("server-a", e.server());
+    assertTrue(e.getMessage().contains("plain-agent/shared is live on server server-a"));
+    assertThrows(AgentElsewhereException.class,
+        () -> FakeWire.connect(b, "plain-agent", "shared", "c", Map.of()));
+    assertEquals(0, b.connectionCount(), "a refused connection stays counted");
+    assertNotNull(b.instance("plain-agent", "other"), "other instances are not affected");
+
+    // a clean shutdown lets go at once
+    runtimes.remove(a);
+    a.stop();
+    FakeWire w = FakeWire.connect(b, "plain-agent", "shared", "c", Map.of());
+    w.await("{\"type\":\"cf_agent_state\",\"state\":{\"n\":1}}");
+  }
+
+  @Test
+  void anEvictedInstanceIsFreeForAnotherServer() {
+    AgentRuntime a = server("server-a", Clock.systemUTC(), 300);
+    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000);
+    a.instance("plain-agent", "ev");
+    assertThrows(AgentElsewhereException.class, () -> b.instance("plain-agent", "ev"));
+    long end = System.currentTimeMillis() + 10_000;
+    while (true) {
+      try {
+        b.instance("plain-agent", "ev");
+        break;
+      } catch (AgentElsewhereException stillThere) {
+        assertTrue(System.currentTimeMillis() < end, "the evicted instance was never released");
+        FakeWire.sleep(50);
+      }
+    }
+    assertThrows(AgentElsewhereException.class, () -> a.instance("plain-agent", "ev"));
+  }
+
+  @Test
+  void aDeadServersInstancesAreTakenOverOnceItsLeaseRanOutAndTheQueueDrainsOnce() {
+    MutableClock clock = new MutableClock();
+    AgentRuntime a = server("server-a", clock, 600_000);
+    AgentInstance in = a.instance("work-agent", "q");
+    in.exclusive(() -> in.agent().queue("record", "one"));
+    long end = System.currentTimeMillis() + 10_000;
+    while (!TestAgents.LOG.contains("one") && System.currentTimeMillis() < end) {
+      FakeWire.sleep(10);
+    }
+    // server-a "dies": nothing renews or releases its lease any more
+    runtimes.remove(a);
+    AgentRuntime b = server("server-b", clock, 600_000);
+    assertThrows(AgentElsewhereException.class, () -> b.instance("work-agent", "q"));
+    clock.advance(31_000);
+    AgentInstance taken = b.instance("work-agent", "q");
+    taken.exclusive(() -> taken.agent().queue("record", "two"));
+    end = System.currentTimeMillis() + 10_000;
+    while (!TestAgents.LOG.contains("two") && System.currentTimeMillis() < end) {
+      FakeWire.sleep(10);
+    }
+    assertEquals(List.of("one", "two"), TestAgents.LOG);
+  }
+}
