@@ -236,6 +236,30 @@ class AgentWorkflowTest {
     assertTrue(agents.store().find("boss", "k").state.contains("\"completions\":1"));
   }
 
+  @Test
+  void aStateChangeOfAStepWhoseClaimWasTakenOverIsNotWritten() {
+    // while the completion callback runs, another server takes the instance over (its claim
+    // epoch moves on, as after a lapsed lease): the step's own rows are refused, and so must be
+    // the agent state it changed, or the state change would happen twice once the step reruns
+    String id = "fenced-1";
+    WorkflowAgents.IN_NEXT_COMPLETION.set(() -> {
+      try (Connection c = db.getConnection()) {
+        c.setAutoCommit(true);
+        c.createStatement().executeUpdate(
+            "UPDATE sf_instance SET epoch = epoch + 1 WHERE instance_id = '" + id + "'");
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    in("f", b -> b.runWorkflow("job", Job.plain("f"), RunWorkflowOptions.withId(id)));
+    awaitStatus("f", id, "complete");
+    waitFor(() -> WorkflowAgents.count("f COMPLETE " + id) >= 2, "the callback ran again");
+    assertNull(WorkflowAgents.IN_NEXT_COMPLETION.get(), "the takeover happened");
+    assertEquals(1, boss("f").state().completions, "the state change happened once");
+    assertTrue(agents.store().find("boss", "f").state.contains("\"completions\":1"),
+        "and once in the database");
+  }
+
   // ------------------------------------------------------------------ atomic start
 
   @Test

@@ -23,6 +23,10 @@ final class WorkflowAgents {
   /** What the Echo workflow saw as its payload. */
   static final List<Object> SEEN = new CopyOnWriteArrayList<>();
 
+  /** Test seam: run once inside the next completion callback (then cleared). */
+  static final java.util.concurrent.atomic.AtomicReference<Runnable> IN_NEXT_COMPLETION =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   private WorkflowAgents() {}
 
   static void reset() {
@@ -68,6 +72,10 @@ final class WorkflowAgents {
       s.completions++;
       s.results.add(workflowId + "=" + result);
       setState(s);
+      Runnable once = IN_NEXT_COMPLETION.getAndSet(null);
+      if (once != null) {
+        once.run();
+      }
     }
 
     public void saveResult(String result) {
