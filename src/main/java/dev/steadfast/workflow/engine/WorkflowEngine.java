@@ -10,6 +10,7 @@ import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.WorkflowException.Reason;
 import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.EngineEvent.Type;
+import dev.steadfast.workflow.engine.events.EventHub;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceEntity;
 import dev.steadfast.workflow.store.InstanceRecord;
@@ -20,6 +21,7 @@ import dev.steadfast.workflow.store.WorkflowStore;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,6 +59,7 @@ public final class WorkflowEngine {
   private final JournalWriter journal;
   private final AttemptMonitor monitor;
   private volatile TestHooks hooks = TestHooks.NONE;
+  private EventHub events;
 
   public WorkflowEngine(
       EngineConfig config,
@@ -105,6 +108,11 @@ public final class WorkflowEngine {
 
   /** Stops dispatching; running turns get {@code graceMillis} to end, then are abandoned. */
   public void stop(long graceMillis) {
+    synchronized (this) {
+      if (events != null) {
+        events.close();
+      }
+    }
     dispatcher.stop(graceMillis);
     if (graceMillis > 0) {
       // a clean shutdown hands our instances back at once instead of after the lease
@@ -128,6 +136,14 @@ public final class WorkflowEngine {
   /** True when no turn runs and no dispatch is pending on this server. */
   public boolean isIdle() {
     return dispatcher.isIdle();
+  }
+
+  /** The instance event stream of this server, started on first use. */
+  public synchronized EventHub events() {
+    if (events == null) {
+      events = new EventHub(this, branchExecutor, scheduler, Duration.ofMillis(500));
+    }
+    return events;
   }
 
   public void addListener(EngineListener listener) {
