@@ -104,15 +104,30 @@ final class Channel {
       log.add(e);
     }
     loaded = true;
-    subscribers.removeIf(s -> !s.catchUp(log));
+    // copies: a sink may unsubscribe from inside its callback
+    for (Subscriber s : List.copyOf(subscribers)) {
+      if (!s.catchUp(log)) {
+        subscribers.remove(s);
+      }
+    }
+  }
+
+  /** Asks every subscriber whether it is still there; drops the ones that are gone. */
+  synchronized void heartbeat() {
+    for (Subscriber s : List.copyOf(subscribers)) {
+      if (!s.sink.heartbeat()) {
+        subscribers.remove(s);
+      }
+    }
   }
 
   /** Ends every subscriber with {@code error} (the instance is gone). */
   synchronized void fail(RuntimeException error) {
-    for (Subscriber s : subscribers) {
+    List<Subscriber> all = List.copyOf(subscribers);
+    subscribers.clear();
+    for (Subscriber s : all) {
       s.sink.end(error);
     }
-    subscribers.clear();
   }
 
   /** One subscriber: its cursor, its filter and how far into the log it has read. */

@@ -35,6 +35,8 @@ public final class EventHub implements EngineListener {
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> poller;
   private final AtomicLong reads = new AtomicLong();
+  private static final long HEARTBEAT_MILLIS = 15_000;
+  private long lastHeartbeat = System.nanoTime() / 1_000_000;
 
   /**
    * @param readers runs the journal reads (never the engine's scheduler threads)
@@ -111,6 +113,15 @@ public final class EventHub implements EngineListener {
 
   private void poll() {
     long now = System.nanoTime() / 1_000_000;
+    if (now - lastHeartbeat >= HEARTBEAT_MILLIS) {
+      lastHeartbeat = now;
+      List<Channel> all = List.copyOf(channels.values());
+      try {
+        readers.execute(() -> all.forEach(Channel::heartbeat));
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "event stream heartbeat not scheduled", e);
+      }
+    }
     for (Channel ch : channels.values()) {
       if (ch.closeIfEmpty()) {
         channels.remove(key(ch.workflow, ch.instanceId), ch);

@@ -92,7 +92,9 @@ public final class EventLog {
   }
 
   private static void step(List<Draft> out, StepRecord s, List<AttemptRecord> attempts) {
-    Map<String, Object> name = Map.of("stepName", s.name());
+    Map<String, Object> name = new LinkedHashMap<>();
+    name.put("stepName", s.name());
+    name.put("count", s.occurrence());
     switch (s.kind()) {
       case "sleep" -> {
         Map<String, Object> f = new LinkedHashMap<>(name);
@@ -127,6 +129,7 @@ public final class EventLog {
   private static void doStep(List<Draft> out, StepRecord s, List<AttemptRecord> attempts) {
     Map<String, Object> start = new LinkedHashMap<>();
     start.put("stepName", s.name());
+    start.put("count", s.occurrence());
     if (s.config() != null) {
       start.put("config", s.config());
     }
@@ -136,6 +139,7 @@ public final class EventLog {
       int slot = 2 * a.attempt();
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("stepName", s.name());
+      f.put("count", s.occurrence());
       f.put("attempt", a.attempt());
       out.add(new Draft(a.startedAt(), s.seq(), slot - 1, "attempt_started", f));
       if (a.endedAt() == null) {
@@ -157,6 +161,7 @@ public final class EventLog {
       long end = s.endedAt() != null ? s.endedAt() : s.startedAt();
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("stepName", s.name());
+      f.put("count", s.occurrence());
       if (StepState.SUCCEEDED.equals(s.state())) {
         f.put("output", s.result() == null ? "null" : s.result());
         out.add(new Draft(end, s.seq(), LAST, "step_completed", f));

@@ -11,6 +11,14 @@ public interface EventSink {
   boolean accept(InstanceEvent event);
 
   /**
+   * Called now and then while nothing happens, so a connection whose client has left is noticed
+   * (and a proxy keeps it open); false when the subscriber is gone.
+   */
+  default boolean heartbeat() {
+    return true;
+  }
+
+  /**
    * The stream is over: after the terminal event, or with {@code error} set when the instance was
    * deleted or could not be read.
    */
