@@ -37,7 +37,7 @@ function signInView(message) {
 
 function nav(active) {
   mount(document.getElementById('nav'),
-    h('a', { href: '#/', 'aria-current': active === 'workflows' ? 'page' : null }, 'Workflows'),
+    session.token ? h('a', { href: '#/', 'aria-current': active === 'workflows' ? 'page' : null }, 'Workflows') : null,
     h('button', { class: 'ghost', id: 'theme', title: 'Light or dark', onclick: toggleTheme,
       'aria-label': 'Switch between light and dark' }, '◐'));
   document.getElementById('signout').hidden = !session.token;

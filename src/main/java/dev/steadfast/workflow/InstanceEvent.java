@@ -15,9 +15,10 @@ import java.util.Set;
  * its rank among the events of that millisecond; pass the last one seen as the cursor to resume.
  *
  * @param type {@code workflow_queued}, {@code step_started}, … (see {@link #TYPES})
- * @param fields the type's fields: {@code stepName}, {@code count} (its occurrence, 1 the first time), {@code attempt}, {@code retryDelayMs},
- *     {@code durationMs}, {@code eventType}, {@code timeoutMs}, {@code error} (an {@link
- *     ErrorInfo}); {@code params}, {@code output} and {@code config} hold JSON text
+ * @param fields the type's fields: {@code stepName}, {@code count} (its occurrence, 1 the first
+ *     time), {@code attempt}, {@code retryDelayMs}, {@code durationMs}, {@code eventType},
+ *     {@code timeoutMs}, {@code error} (an {@link ErrorInfo}); {@code params}, {@code output}
+ *     and {@code config} hold JSON text
  */
 public record InstanceEvent(
     String instanceId, long eventId, Instant timestamp, String type, Map<String, Object> fields) {

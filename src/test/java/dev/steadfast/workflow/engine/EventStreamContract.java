@@ -150,7 +150,8 @@ abstract class EventStreamContract {
     assertEquals(List.of("workflow_queued", "workflow_started", "step_started(call)",
         "attempt_started(call#1)", "attempt_errored(call#1)", "attempt_started(call#2)",
         "attempt_errored(call#2)", "step_errored(call)", "workflow_errored"), types(events));
-    assertFalse(events.get(6).fields().containsKey("retryDelayMs"), "no retry after the last: " + events);
+    assertFalse(events.get(6).fields().containsKey("retryDelayMs"),
+        "no retry after the last: " + events);
     assertEquals("boom 2", ((ErrorInfo) events.get(8).field("error")).message());
   }
 

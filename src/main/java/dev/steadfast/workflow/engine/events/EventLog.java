@@ -103,7 +103,8 @@ public final class EventLog {
         }
         out.add(new Draft(s.startedAt(), s.seq(), 0, "sleep_started", f));
         if (StepState.SLEPT.equals(s.state())) {
-          long end = s.endedAt() != null ? s.endedAt() : s.dueAt() != null ? s.dueAt() : s.startedAt();
+          long end = s.endedAt() != null ? s.endedAt()
+              : s.dueAt() != null ? s.dueAt() : s.startedAt();
           out.add(new Draft(end, s.seq(), LAST, "sleep_completed", name));
         }
       }
