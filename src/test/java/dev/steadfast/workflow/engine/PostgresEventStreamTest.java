@@ -31,9 +31,10 @@ class PostgresEventStreamTest extends EventStreamContract {
       assertTrue(types(seen).contains("sleep_completed(cool down)"), types(seen).toString());
       // b ran the steps before the sleep (a may take the rest after it: both poll for due work)
       assertTrue(b.events.stream().anyMatch(e -> e.instanceId().equals(onB.id())
-          && e.type() == EngineEvent.Type.STEP_START && "load items".equals(e.step())));
+          && e.type() == EngineEvent.Type.STEP_START && e.step().startsWith("load items")));
       assertTrue(h.events.stream().noneMatch(e -> e.instanceId().equals(onB.id())
-          && "load items".equals(e.step())), "server a did not run the first step");
+          && e.step() != null && e.step().startsWith("load items")),
+          "server a did not run the first step");
     }
   }
 }
