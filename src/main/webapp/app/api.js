@@ -62,6 +62,8 @@ export async function call(method, path, body, opts = {}) {
   return envelope(res);
 }
 
+const TERMINAL = ['workflow_completed', 'workflow_errored', 'workflow_terminated'];
+
 export const get = (path, opts) => call('GET', path, undefined, opts);
 
 export const wf = (name) => `/workflows/${encodeURIComponent(name)}`;
@@ -89,6 +91,7 @@ export function subscribe(path, { onEvent, onEnd, onError, lastEventId = null })
         delay = 500;
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buf = '';
+        let terminal = false;
         let ev = { id: null, type: 'message', data: [] };
         for (;;) {
           const { value, done } = await reader.read();
@@ -103,6 +106,7 @@ export function subscribe(path, { onEvent, onEnd, onError, lastEventId = null })
                 if (ev.id) last = ev.id;
                 const data = JSON.parse(ev.data.join('\n'));
                 if (ev.type === 'error') throw new ApiError(0, 0, data.message);
+                terminal = TERMINAL.includes(data.type);
                 onEvent(data);
               }
               ev = { id: null, type: 'message', data: [] };
@@ -116,7 +120,9 @@ export function subscribe(path, { onEvent, onEnd, onError, lastEventId = null })
             }
           }
         }
-        // the server closes the stream after the terminal event
+        // the server closes the stream after the terminal event; any other close (a server
+        // stopping, a proxy) is resumed from the last id, as EventSource would
+        if (!terminal) throw new TypeError('the stream closed early');
         stopped = true;
         if (onEnd) onEnd();
       } catch (e) {

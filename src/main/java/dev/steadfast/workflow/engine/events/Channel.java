@@ -121,7 +121,7 @@ final class Channel {
     }
   }
 
-  /** Ends every subscriber with {@code error} (the instance is gone). */
+  /** Ends every subscriber, with {@code error} when the instance is gone. */
   synchronized void fail(RuntimeException error) {
     List<Subscriber> all = List.copyOf(subscribers);
     subscribers.clear();

@@ -97,10 +97,17 @@ public final class EventHub implements EngineListener {
     return channels.size();
   }
 
-  /** Stops polling; subscribers get nothing more. */
+  /**
+   * Stops polling and ends every subscription without a terminal event (an SSE client
+   * reconnects, to this server when it is back or to another one).
+   */
   public void close() {
     poller.cancel(false);
     engine.removeListener(this);
+    for (Channel ch : channels.values()) {
+      ch.fail(null);
+    }
+    channels.clear();
   }
 
   @Override
