@@ -116,7 +116,8 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
     pb.environment().putAll(env);
     process = pb.start();
-    awaitReady(Duration.ofSeconds(180));
+    // more on a machine shared with other builds: -Dsteadfast.it.readySeconds=600
+    awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.readySeconds", 180)));
     return this;
   }
 
