@@ -91,10 +91,17 @@ export async function instanceView(main, name, id) {
       isFinished(st) && st === 'complete' ? h('section', {}, h('h2', {}, 'Output'), json(model.output !== undefined ? model.output : details.output)) : null,
       st === 'errored' ? h('section', {}, h('h2', {}, 'Error'), h('p', { class: 'error' },
         `${(model.error || details.error || {}).name}: ${(model.error || details.error || {}).message}`)) : null);
+    // the timeline is rebuilt on every event: keep the keyboard focus on the same button
+    const focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.focusKey : null;
     mount(tl, timeline(model, { queued, started, ended, status: st,
       restartFrom: (s) => act('restart', { from: { name: s.name, count: s.count, type: s.kind } }),
       decide: (s, approved) => sendEvent(s.eventType, { approved, reason: approved ? 'approved in the dashboard' : 'rejected in the dashboard' }),
     }));
+    if (focused) {
+      const again = tl.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`);
+      if (again) again.focus();
+    }
     mount(log, model.events.slice(-200).reverse().map((e) => h('li', {},
       h('code', {}, e.type), ' ', e.stepName ? `${e.stepName}${e.attempt ? ` #${e.attempt}` : ''} ` : '',
       h('span', { class: 'muted small' }, time(e.timestamp)))));

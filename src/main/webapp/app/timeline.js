@@ -2,7 +2,7 @@
 // between them), sleeps and waits, placed on one time axis.
 import { h, duration } from './dom.js';
 
-const ICON = { do: '▸', sleep: '☾', waitForEvent: '⧗' };
+const ICON = { do: '▸', sleep: '○', waitForEvent: '◇' };
 const LABEL = { do: 'step', sleep: 'sleep', waitForEvent: 'wait' };
 
 export function timeline(m, { queued, started, ended, status, restartFrom, decide }) {
@@ -18,7 +18,7 @@ export function timeline(m, { queued, started, ended, status, restartFrom, decid
 
   const rows = [];
   rows.push(h('li', { class: 'row' },
-    h('div', { class: 'label' }, h('span', { class: 'kind' }, '⏵'), 'queued → started'),
+    h('div', { class: 'label' }, h('span', { class: 'kind' }, '•'), 'queued → started'),
     h('div', { class: 'track' }, bar(queued, started || now, 'queue', 'queue delay')),
     h('div', { class: 'meta' }, started ? `queue ${duration(started - queued)}` : 'in the queue'),
     h('div', { class: 'row-actions' })));
@@ -51,9 +51,10 @@ export function timeline(m, { queued, started, ended, status, restartFrom, decid
       h('div', { class: 'track' }, bars),
       h('div', { class: 'meta' }, meta(s, now, start)),
       h('div', { class: 'row-actions' },
-        waiting ? [h('button', { class: 'primary small-btn', onclick: () => decide(s, true) }, 'Approve'),
-          h('button', { class: 'danger small-btn', onclick: () => decide(s, false) }, 'Reject')] : null,
+        waiting ? [h('button', { class: 'primary small-btn', onclick: () => decide(s, true), 'data-focus-key': `${s.key}:approve` }, 'Approve'),
+          h('button', { class: 'danger small-btn', onclick: () => decide(s, false), 'data-focus-key': `${s.key}:reject` }, 'Reject')] : null,
         h('button', { class: 'ghost small-btn', title: `Restart from ${s.name}`, onclick: () => restartFrom(s),
+          'data-focus-key': `${s.key}:restart`,
           'aria-label': `Restart from ${s.name}` }, '↺ from here')),
       failed.length ? h('details', { class: 'errors' }, h('summary', {}, `${failed.length} failed attempt(s)`),
         h('ul', {}, failed.map((a) => h('li', {}, `#${a.n}: ${a.error.name}: ${a.error.message}`,

@@ -7,9 +7,9 @@ export async function workflowsView(main) {
   const rows = env.result.map((w) => h('tr', {},
     h('th', { scope: 'row' }, h('a', { href: `#/workflows/${encodeURIComponent(w.name)}` }, w.name),
       h('div', { class: 'muted small' }, w.class_name)),
-    h('td', { class: 'counts' }, STATUSES.filter((s) => w.instances && w.instances[s]).map((s) =>
+    h('td', {}, h('div', { class: 'counts' }, STATUSES.filter((s) => w.instances && w.instances[s]).map((s) =>
       h('a', { href: `#/workflows/${encodeURIComponent(w.name)}?status=${s}`, class: 'count' },
-        badge(s), ' ', String(w.instances[s]))), total(w) === 0 ? h('span', { class: 'muted' }, 'no instances') : null),
+        badge(s), ' ', String(w.instances[s]))), total(w) === 0 ? h('span', { class: 'muted' }, 'no instances') : null)),
     h('td', { class: 'hide-narrow' }, time(w.triggered_on)),
     h('td', {}, h('a', { class: 'button', href: `#/workflows/${encodeURIComponent(w.name)}/trigger` }, 'Trigger'))));
   mount(main,
