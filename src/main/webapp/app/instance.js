@@ -112,6 +112,7 @@ export async function instanceView(main, name, id) {
   function resubscribe() {
     if (stop) stop();
     model = emptyModel();
+    model.status = details.status;
     live.textContent = 'connecting…';
     stop = subscribe(`${inst(name, id)}/subscribe`, {
       onEvent: (e) => {

@@ -31,7 +31,8 @@ function stepOf(m, e) {
 export function apply(m, e) {
   const t = Date.parse(e.timestamp);
   m.events.push(e);
-  if (STATUS_OF[e.type]) m.status = STATUS_OF[e.type];
+  // the queued event of a replay is history, not the present status (the page has that)
+  if (STATUS_OF[e.type] && e.type !== 'workflow_queued') m.status = STATUS_OF[e.type];
   switch (e.type) {
     case 'workflow_queued': if (m.queuedAt === null) m.queuedAt = t; break;
     case 'workflow_started':
