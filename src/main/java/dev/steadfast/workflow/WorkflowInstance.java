@@ -1,5 +1,7 @@
 package dev.steadfast.workflow;
 
+import java.util.function.Predicate;
+
 /** A handle on one instance: read its status and control its lifecycle. */
 public interface WorkflowInstance {
   String id();
@@ -40,4 +42,15 @@ public interface WorkflowInstance {
    * @throws WorkflowException ILLEGAL_STATE if the instance is complete, errored or terminated
    */
   void sendEvent(String type, Object payload);
+
+  /**
+   * The instance's events after {@code cursor} (0 for its whole history), then live ones, until
+   * the terminal event. Many subscribers of one instance share one reading of the journal.
+   *
+   * @param cursor the {@link InstanceEvent#eventId()} of the last event already seen, or 0
+   * @param filter which events to deliver (null: all)
+   */
+  default InstanceEventStream subscribe(long cursor, Predicate<InstanceEvent> filter) {
+    throw new UnsupportedOperationException("this WorkflowInstance has no event stream");
+  }
 }

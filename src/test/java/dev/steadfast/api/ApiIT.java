@@ -10,7 +10,10 @@ import dev.steadfast.testing.ApiClient.Reply;
 import dev.steadfast.testing.ServerProcess;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -229,6 +232,77 @@ class ApiIT {
   void fuzz() {
     new ApiFuzz(api, server.apiBase(), ServerProcess.TOKEN, 400,
         Long.getLong("fuzz.seed", System.nanoTime())).run();
+  }
+
+  @Test
+  void instanceEventsAsServerSentEvents() throws Exception {
+    String base = "/workflows/approval/instances/";
+    String id = create("approval", "{\"instance_id\":\"sse-1\",\"params\":{\"title\":\"t\"}}");
+    Sse live = Sse.open(server.apiBase() + "/accounts/acc" + base + id + "/subscribe",
+        ServerProcess.TOKEN, null);
+    assertEquals(200, live.status);
+    assertTrue(live.contentType.startsWith("text/event-stream"), live.contentType);
+    List<Sse.Event> seen = new ArrayList<>();
+    Sse.Event wait = live.until(seen, "wait_started");
+    JsonObject w = wait.json();
+    assertEquals("sse-1", w.getString("instanceId"));
+    assertEquals("wait for approval", w.getString("stepName"));
+    assertEquals("approval", w.getString("eventType"));
+    assertEquals(Long.parseLong(wait.id()), w.getJsonNumber("eventId").longValue());
+    assertEquals(JsonValue.ValueType.OBJECT, seen.get(1).json().get("params").getValueType());
+    ok(api.send("POST", base + id + "/events/approval", "{\"approved\":true,\"reason\":\"ok\"}"));
+    live.until(seen, "workflow_completed");
+    assertTrue(live.ended(), "the stream closes after the terminal event");
+    JsonObject done = seen.get(seen.size() - 1).json();
+    assertEquals("approved", done.getJsonObject("output").getString("status"));
+    // resuming with Last-Event-ID: exactly what came after, nothing twice
+    List<String> after = seen.subList(seen.indexOf(wait) + 1, seen.size()).stream()
+        .filter(e -> !e.type().equals("workflow_running") && !e.type().equals("workflow_waiting"))
+        .map(Sse.Event::type).toList();
+    Sse resumed = Sse.open(server.apiBase() + "/accounts/acc" + base + id + "/subscribe",
+        ServerProcess.TOKEN, wait.id());
+    List<Sse.Event> rest = new ArrayList<>();
+    resumed.until(rest, "workflow_completed");
+    assertEquals(after, rest.stream().map(Sse.Event::type).toList());
+    assertEquals(List.of("wait_completed", "step_started", "attempt_started", "attempt_completed",
+        "step_completed", "workflow_completed"), after);
+    // a filter on types, through the query
+    Sse filtered = Sse.open(server.apiBase() + "/accounts/acc" + base + id
+        + "/subscribe?types=step_completed,workflow_completed", ServerProcess.TOKEN, null);
+    List<Sse.Event> few = new ArrayList<>();
+    filtered.until(few, "workflow_completed");
+    assertEquals(List.of("step_completed", "step_completed", "workflow_completed"),
+        few.stream().map(Sse.Event::type).toList());
+    // the same errors as the rest of the API
+    String url = server.apiBase() + "/accounts/acc" + base;
+    assertEquals(401, Sse.open(url + id + "/subscribe", "wrong-token", null).status);
+    Sse missing = Sse.open(url + "nope/subscribe", ServerProcess.TOKEN, null);
+    assertEquals(404, missing.status);
+    assertTrue(missing.body().contains("10400"), missing.body());
+    Sse bad = Sse.open(url + id + "/subscribe", ServerProcess.TOKEN, "x");
+    assertEquals(400, bad.status);
+    assertTrue(bad.body().contains("Last-Event-ID"), bad.body());
+    Sse badType = Sse.open(url + id + "/subscribe?types=nap", ServerProcess.TOKEN, null);
+    assertEquals(400, badType.status);
+    assertTrue(badType.body().contains("unknown event type 'nap'"), badType.body());
+  }
+
+  @Test
+  void theDashboardIsServedAtTheRoot() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    for (String path : List.of("/", "/index.html")) {
+      var r = http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(server.baseUrl() + path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), path);
+      assertTrue(r.body().contains("<title>Steadfast</title>"), path + ": " + r.body());
+    }
+    var js = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(server.baseUrl() + "/app/main.js")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, js.statusCode());
+    assertTrue(js.headers().firstValue("Content-Type").orElse("").contains("javascript"),
+        js.headers().toString());
   }
 
   static JsonObject awaitStatus(String workflow, String id, String status) {

@@ -1,8 +1,12 @@
 package dev.steadfast.workflow.engine;
 
+import dev.steadfast.workflow.InstanceEvent;
+import dev.steadfast.workflow.InstanceEventStream;
 import dev.steadfast.workflow.InstanceStatus;
 import dev.steadfast.workflow.RestartFrom;
 import dev.steadfast.workflow.WorkflowInstance;
+import dev.steadfast.workflow.engine.events.QueuedStream;
+import java.util.function.Predicate;
 
 /** The engine's {@link WorkflowInstance}: every call reads or changes the stored instance. */
 final class Handle implements WorkflowInstance {
@@ -54,6 +58,13 @@ final class Handle implements WorkflowInstance {
   @Override
   public void sendEvent(String type, Object payload) {
     engine.sendEvent(def, id, type, payload);
+  }
+
+  @Override
+  public InstanceEventStream subscribe(long cursor, Predicate<InstanceEvent> filter) {
+    QueuedStream stream = new QueuedStream();
+    stream.attach(engine.events().subscribe(def.name(), id, cursor, filter, stream));
+    return stream;
   }
 
   @Override

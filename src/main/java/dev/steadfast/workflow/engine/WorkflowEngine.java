@@ -10,6 +10,7 @@ import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.WorkflowException.Reason;
 import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.EngineEvent.Type;
+import dev.steadfast.workflow.engine.events.EventHub;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceEntity;
 import dev.steadfast.workflow.store.InstanceRecord;
@@ -20,6 +21,7 @@ import dev.steadfast.workflow.store.WorkflowStore;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +65,7 @@ public final class WorkflowEngine {
   /** Turns of an instance that failed in a row not by the workflow's fault: the back-off. */
   private final Map<String, Integer> retries = new java.util.concurrent.ConcurrentHashMap<>();
   private static final long MAX_RETRY_DELAY = 5 * 60_000L;
+  private EventHub events;
 
   public WorkflowEngine(
       EngineConfig config,
@@ -137,6 +140,11 @@ public final class WorkflowEngine {
    * when it expires. {@code 0} stops as a crash would: every claim stays until its lease expires.
    */
   public void stop(long graceMillis) {
+    synchronized (this) {
+      if (events != null) {
+        events.close();
+      }
+    }
     if (!started) {
       return; // never started (or refused to): nothing of this server's to stop or release
     }
@@ -168,6 +176,14 @@ public final class WorkflowEngine {
   /** True when no turn runs and no dispatch is pending on this server. */
   public boolean isIdle() {
     return dispatcher.isIdle();
+  }
+
+  /** The instance event stream of this server, started on first use. */
+  public synchronized EventHub events() {
+    if (events == null) {
+      events = new EventHub(this, branchExecutor, scheduler, Duration.ofMillis(500));
+    }
+    return events;
   }
 
   public void addListener(EngineListener listener) {
