@@ -116,8 +116,8 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
     pb.environment().putAll(env);
     process = pb.start();
-    // a loaded machine (parallel builds) may need longer: -Dsteadfast.it.ready-seconds=N
-    awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.ready-seconds", 180)));
+    // more on a machine shared with other builds: -Dsteadfast.it.readySeconds=600
+    awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.readySeconds", 180)));
     return this;
   }
 

@@ -1,0 +1,2 @@
+/** Browser tests: pages served by the real WAR, driven in Debian's headless Chromium. */
+package dev.steadfast.browser;
