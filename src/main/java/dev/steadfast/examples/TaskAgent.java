@@ -115,6 +115,10 @@ public class TaskAgent extends Agent<TaskAgent.State> {
   @Callable(description = "Approves a waiting task")
   public void approve(String id, String reason) {
     approveWorkflow(id, reason, Map.of("approvedBy", "browser"));
+    Task task = state().tasks.get(id);
+    if (task == null || !"waiting".equals(task.status)) {
+      return; // nothing to show: the agent did not start it, or it is no longer waiting
+    }
     update(id, t -> {
       t.status = "running";
       t.say(reason == null || reason.isBlank() ? "Approved" : "Approved: " + reason);

@@ -72,11 +72,11 @@ class TaskDemoIT {
           }).observe(document.querySelector('[data-role=tasks]'),
               { subtree: true, childList: true, characterData: true });
           """);
-      start(browser, "data", Map.of("items", "a1, b2, c3, d4, e5, f6, g7, h8"));
-      Map<String, Object> t = awaitTask(browser, "8 items", "complete");
+      start(browser, "data", Map.of("items", "a1, b2, c3, d4, e5, f6"));
+      Map<String, Object> t = awaitTask(browser, "6 items", "complete");
       assertEquals("Data processing", t.get("kind"));
       assertEquals("100 %", t.get("percent"));
-      assertEquals("{\"processed\":8}", t.get("result"));
+      assertEquals("{\"processed\":6}", t.get("result"));
       @SuppressWarnings("unchecked")
       List<String> seen = (List<String>) browser.js("return window.percentsSeen");
       List<Integer> percents = new ArrayList<>();
@@ -88,9 +88,9 @@ class TaskDemoIT {
       assertTrue(percents.stream().filter(p -> p > 0 && p < 100).count() >= 3,
           "progress shown on its way, not only at the end: " + seen);
       assertEquals(percents.stream().sorted().toList(), percents, "progress went backwards: " + seen);
-      assertEquals(List.of("Processed 1/8", "Processed 2/8", "Processed 3/8", "Processed 4/8",
-          "Processed 5/8", "Processed 6/8", "Processed 7/8", "Processed 8/8"),
-          ((List<?>) t.get("messages")).subList(0, 8), "the task's messages, in order");
+      assertEquals(List.of("Processed 1/6", "Processed 2/6", "Processed 3/6", "Processed 4/6",
+          "Processed 5/6", "Processed 6/6", "Complete"), t.get("messages"),
+          "the task's messages, in order");
 
       // seed 000's flow: result saved on the agent (its state), broadcast to the clients
       start(browser, "processing", Map.of("data", "hello, steadfast"));
@@ -215,6 +215,10 @@ class TaskDemoIT {
           }
           browser.js("document.getElementById('tasks-panel').scrollIntoView()");
           browser.screenshot(SHOTS.resolve("tasks-" + width + "-" + scheme + ".png"));
+          if (width == 360) { // the form fills a phone's screen: the list too
+            browser.js("document.querySelector('[data-role=tasks]').scrollIntoView()");
+            browser.screenshot(SHOTS.resolve("tasks-360-" + scheme + "-list.png"));
+          }
         }
       }
     }

@@ -109,6 +109,16 @@ class DemoAgentWorkflowsTest {
     assertEquals("approved laptop by browser", approved.result);
     assertEquals(List.of("Awaiting approval of laptop (1200)", "Approved: ok", "Complete"),
         approved.messages);
+    try {
+      call(a -> {
+        a.approve(yes, "twice");
+        return null;
+      });
+    } catch (RuntimeException refused) {
+      // a finished instance may refuse the event; either way the task must stay finished
+    }
+    assertEquals("complete", call(a -> a.state().tasks.get(yes).status),
+        "a second approval reopened a finished task");
     TaskAgent.Task rejected = awaitTask(no, "rejected");
     assertEquals("Workflow rejected: too expensive", rejected.message);
     assertEquals(null, rejected.result);
