@@ -128,9 +128,10 @@ final class WorkflowTracking {
 
   long count(String agent, String name, WorkflowQuery q) {
     List<Object> params = new ArrayList<>();
-    String sql = "SELECT COUNT(*) FROM sf_agent_workflow t LEFT JOIN sf_instance i"
-        + " ON i.workflow_name = t.engine_workflow AND i.instance_id = t.workflow_id"
-        + where(agent, name, q, params);
+    // the instance rows only matter to a status filter
+    String sql = "SELECT COUNT(*) FROM sf_agent_workflow t" + (q.statuses().isEmpty() ? ""
+        : " LEFT JOIN sf_instance i ON i.workflow_name = t.engine_workflow"
+            + " AND i.instance_id = t.workflow_id") + where(agent, name, q, params);
     try (Connection c = db.getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
       bind(p, params);
       try (ResultSet rs = p.executeQuery()) {
