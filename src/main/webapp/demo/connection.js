@@ -33,8 +33,9 @@ export function useDemoToken(token) {
 }
 
 /**
- * Events: "state" (detail: the agent's state, on connect and on every change by anyone) and
- * "status" (detail: connecting | live | reconnecting | refused | closed).
+ * Events: "state" (detail: the agent's state, on connect and on every change by anyone),
+ * "status" (detail: connecting | live | reconnecting | refused | closed) and "broadcast" (detail:
+ * a JSON message with a "type" the agent sent to all its clients, e.g. from broadcastToClients).
  */
 export class AgentConnection extends EventTarget {
   #client = null;
@@ -66,6 +67,20 @@ export class AgentConnection extends EventTarget {
       },
       onIdentity: () => this.#setStatus("live"), // after the stored state was applied
       onConnectionError: (e) => this.#setStatus(e.code === 1008 ? "refused" : "closed"),
+    });
+    client.addEventListener("message", (e) => {
+      // what the agent (or its workflows) broadcast besides the protocol's own messages
+      if (typeof e.data !== "string") return;
+      let message;
+      try {
+        message = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      if (message && typeof message.type === "string" && message.type !== "rpc"
+          && !message.type.startsWith("cf_agent")) {
+        this.dispatchEvent(new CustomEvent("broadcast", { detail: message }));
+      }
     });
     client.addEventListener("close", () => {
       if (client === this.#client && !client.connectionError) this.#setStatus("reconnecting");

@@ -5,6 +5,7 @@ import dev.steadfast.agent.AgentWorkflowStep;
 import dev.steadfast.agent.DefaultProgress;
 import dev.steadfast.workflow.Workflow;
 import dev.steadfast.workflow.WorkflowEvent;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -24,11 +25,19 @@ public class DataProcessingWorkflow extends
         Thread.sleep(200); // the stand-in for real work
         return item.length();
       });
+      // "at": when this progress left the workflow, so a client can time its arrival on screen
       step.reportProgress(DefaultProgress.of("process-" + i, DefaultProgress.Status.complete,
-          "Processed " + (i + 1) + "/" + items.size(), (i + 1) / (double) items.size()));
+          "Processed " + (i + 1) + "/" + items.size(), (i + 1) / (double) items.size())
+          .put("at", epochMillis()));
     }
     Map<String, Object> result = Map.of("processed", items.size());
     step.reportComplete(result);
     return result;
+  }
+
+  /** The wall clock in milliseconds with its sub-millisecond part (a browser's clock is as fine). */
+  static double epochMillis() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1000.0 + now.getNano() / 1_000_000.0;
   }
 }

@@ -82,7 +82,11 @@ class DemoAgentWorkflowsTest {
   @Test
   void processingSavesOnTheAgentAndCompletes() {
     String id = call(a -> a.startProcessing("hello"));
-    assertEquals("HELLO", awaitTask(id, "complete").result);
+    TaskAgent.Task t = awaitTask(id, "complete");
+    assertEquals("HELLO", t.result);
+    assertEquals("agent-processing", t.kind);
+    assertEquals("hello", t.title);
+    assertEquals(List.of("processed", "Complete"), t.messages, "what a client reads, in order");
     assertEquals(List.of(id), call(a -> a.state().saved));
   }
 
@@ -91,28 +95,56 @@ class DemoAgentWorkflowsTest {
     String yes = call(a -> a.startApproval("laptop", 1200, 60));
     String no = call(a -> a.startApproval("yacht", 9_000_000, 60));
     String late = call(a -> a.startApproval("chair", 90, 1));
-    awaitTask(yes, "running");
-    awaitTask(no, "running");
+    TaskAgent.Task waiting = awaitTask(yes, "waiting");
+    assertEquals("laptop (1200)", waiting.title);
+    assertEquals("Awaiting approval of laptop (1200)", waiting.message);
+    awaitTask(no, "waiting");
     EngineHarness.sleep(300);
     call(a -> {
       a.approve(yes, "ok");
       a.reject(no, "too expensive");
       return null;
     });
-    assertEquals("approved laptop by browser", awaitTask(yes, "complete").result);
-    assertEquals("Workflow rejected: too expensive", awaitTask(no, "errored").message);
-    assertTrue(awaitTask(late, "errored").message.contains("timed out"));
+    TaskAgent.Task approved = awaitTask(yes, "complete");
+    assertEquals("approved laptop by browser", approved.result);
+    assertEquals(List.of("Awaiting approval of laptop (1200)", "Approved: ok", "Complete"),
+        approved.messages);
+    try {
+      call(a -> {
+        a.approve(yes, "twice");
+        return null;
+      });
+    } catch (RuntimeException refused) {
+      // a finished instance may refuse the event; either way the task must stay finished
+    }
+    assertEquals("complete", call(a -> a.state().tasks.get(yes).status),
+        "a second approval reopened a finished task");
+    TaskAgent.Task rejected = awaitTask(no, "rejected");
+    assertEquals("Workflow rejected: too expensive", rejected.message);
+    assertEquals(null, rejected.result);
+    assertTrue(awaitTask(late, "errored").message.contains("timed out"), "a time-out is no rejection");
     assertEquals(1, (int) call(a -> a.state().escalations));
   }
 
   @Test
   void dataProcessingReportsEveryItemAndEtlItsOwnProgress() {
+    long started = System.currentTimeMillis();
     String data = call(a -> a.startDataProcessing(List.of("a", "bb", "ccc")));
     String etl = call(a -> a.startEtl(List.of("users", "orders")));
     TaskAgent.Task d = awaitTask(data, "complete");
     assertEquals(1.0, d.percent);
+    assertEquals("3 items", d.title);
+    assertEquals(List.of("Processed 1/3", "Processed 2/3", "Processed 3/3", "Complete"), d.messages);
+    // the last progress's stamp, taken in the workflow: within this test's run
+    assertTrue(d.progressAt != null && d.progressAt > started && d.progressAt <= System.currentTimeMillis(),
+        "progressAt " + d.progressAt);
     TaskAgent.Task e = awaitTask(etl, "complete");
     assertEquals(200, ((Number) e.result).intValue());
+    assertEquals("users, orders", e.title);
+    // ETL's own progress type becomes a message and a fraction: stage and table, records done
+    assertEquals(List.of("extract users", "extract orders", "transform users", "transform orders",
+        "load users", "load orders", "Complete"), e.messages);
+    assertEquals(1.0, e.percent, "complete is 100 %");
   }
 
   @Test
