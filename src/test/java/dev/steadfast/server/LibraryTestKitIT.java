@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * example (a workflow of the user's own, mocked step, skipped sleep). The user's code is compiled
  * and run in a JVM of its own with exactly that class path, so nothing of this build leaks in.
  */
-class TestKitIT {
+class LibraryTestKitIT {
   /** The user's code: a workflow and the README's test, as a main (no JUnit needed to prove it). */
   private static final String USER_CODE = """
       package com.example.kit;
