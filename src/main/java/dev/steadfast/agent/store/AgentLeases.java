@@ -20,6 +20,21 @@ public final class AgentLeases {
    * already ours. Returns null on success, else the server that holds it.
    */
   public String acquire(String agent, String name, String owner, long now, long until) {
+    // the holder may let go between our statements (its row deleted after our INSERT collided
+    // with it): then the lease is free, and the next round takes it
+    for (int round = 1; ; round++) {
+      String holder = tryAcquire(agent, name, owner, now, until, round < 3);
+      if (!FREED.equals(holder)) {
+        return holder;
+      }
+    }
+  }
+
+  /** Marks a lease released while {@link #tryAcquire} ran: try again. */
+  private static final String FREED = "\0freed";
+
+  private String tryAcquire(String agent, String name, String owner, long now, long until,
+      boolean mayRetry) {
     int updated = tx.inTransaction(em -> em.createNativeQuery(
             "UPDATE sf_agent_owner SET owner = ?1, lease_until = ?2 WHERE agent = ?3"
                 + " AND name = ?4 AND (owner = ?1 OR lease_until < ?5)")
@@ -41,6 +56,9 @@ public final class AgentLeases {
           .setParameter(1, agent).setParameter(2, name).getResultList().stream()
           .findFirst().orElse(null));
       if (holder == null) {
+        if (mayRetry) {
+          return FREED; // released between our INSERT and this read
+        }
         throw raced; // not a conflict after all: a real failure
       }
       return holder.toString();
