@@ -620,7 +620,7 @@ final class Turn implements WorkflowStep {
       }
       Object[] event = mocked.isPresent()
           ? new Object[] {engine.json().write(mocked.get().orElse(null)), now}
-          : engine.store().consumeEvent(em, uid(), type, gen(), key);
+          : engine.store().consumeEvent(em, uid(), type, gen(), key, dueAt);
       if (event != null) {
         got[0] = new StepRecord(key, seq, "waitForEvent", name, count, StepState.RECEIVED, null,
             (String) event[0], null, null, null, 0, 0, startedAt, now, dueAt, type, (Long) event[1]);

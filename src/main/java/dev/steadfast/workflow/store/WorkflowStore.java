@@ -763,17 +763,21 @@ public final class WorkflowStore {
   }
 
   /**
-   * Takes the oldest unconsumed event of {@code type} for the instance and marks it consumed by
-   * the step; returns {payload, createdAt} or null when none is buffered.
+   * Takes the oldest unconsumed event of {@code type} for the instance sent no later than {@code
+   * sentBy} (the wait's deadline) and marks it consumed by the step; returns {payload, createdAt}
+   * or null when none is buffered. An event sent after a wait timed out belongs to the next wait,
+   * even when the time-out has not been processed yet (a late wake-up on a busy server).
    */
-  public Object[] consumeEvent(EntityManager em, String uid, String type, int gen, String stepKey) {
+  public Object[] consumeEvent(EntityManager em, String uid, String type, int gen, String stepKey,
+      long sentBy) {
     List<EventEntity> list =
         em.createQuery(
                 "SELECT e FROM EventEntity e WHERE e.instanceUid = :u AND e.eventType = :t"
-                    + " AND e.consumedBy IS NULL ORDER BY e.seq",
+                    + " AND e.consumedBy IS NULL AND e.createdAt <= :by ORDER BY e.seq",
                 EventEntity.class)
             .setParameter("u", uid)
             .setParameter("t", type)
+            .setParameter("by", sentBy)
             .setMaxResults(1)
             .getResultList();
     if (list.isEmpty()) {

@@ -254,6 +254,21 @@ abstract class EngineContract {
   }
 
   @Test
+  void anEventSentAfterAWaitsDeadlineGoesToTheNextWaitEvenBeforeTheTimeOutIsProcessed() {
+    // paused, the instance cannot process the first wait's time-out; the event sent after that
+    // deadline must not be taken by the first wait when the instance resumes
+    WorkflowInstance i = client("stale-waiter").create(id(), null);
+    h.await(i, Status.WAITING, Duration.ofSeconds(10));
+    i.pause();
+    h.await(i, Status.PAUSED, Duration.ofSeconds(10));
+    EngineHarness.sleep(1_300); // past the first wait's 1 s deadline
+    i.sendEvent("ping", "late");
+    i.resume();
+    InstanceStatus s = h.await(i, Status.COMPLETE);
+    assertEquals("timeout,late", s.output(String.class));
+  }
+
+  @Test
   void sendingToAFinishedInstanceIsAnError() {
     WorkflowInstance i = client("approval").create(id(), new ApprovalParams(60_000));
     i.sendEvent("approval", new Decision(true, "ok"));
