@@ -100,7 +100,8 @@ export function mountTasksPanel(parent, { room }) {
   el("div", { class: "start-action" }, startButton));
   showFlow();
 
-  const tasks = el("ol", { class: "tasks", "data-role": "tasks", "aria-live": "polite" });
+  // not aria-live: progress changes several times a second; the status chips say what matters
+  const tasks = el("ol", { class: "tasks", "data-role": "tasks" });
   const empty = el("p", { class: "muted", "data-role": "no-tasks" }, "No tasks yet: start one above.");
   const broadcast = el("p", { class: "muted", "data-role": "broadcast", hidden: true });
   const rows = new Map(); // task id → its <li>, updated in place so a typed reason survives
