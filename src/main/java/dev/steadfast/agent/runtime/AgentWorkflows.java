@@ -26,12 +26,13 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
   final AgentRuntime runtime;
   final WorkflowEngine engine;
   final WorkflowTracking tracking;
-  final TrackingCursor cursors = new TrackingCursor();
+  final TrackingCursor cursors;
 
   AgentWorkflows(AgentRuntime runtime, WorkflowEngine engine, DataSource db) {
     this.runtime = runtime;
     this.engine = engine;
     this.tracking = new WorkflowTracking(db, engine.json());
+    this.cursors = TrackingCursor.of(db);
   }
 
   InstanceWorkflows ops(AgentInstance in) {

@@ -378,6 +378,20 @@ class AgentWorkflowTest {
   }
 
   @Test
+  void aCursorStaysValidAcrossARestartAndOnAnotherServerButAForgedOneDoesNot() {
+    TrackingCursor.Position at = new TrackingCursor.Position(1234L, "w-1");
+    String cursor = TrackingCursor.of(db).encode(at, "query");
+    // another runtime on the same database (a restart, or a second server) reads the same key
+    assertEquals(at, TrackingCursor.of(db).decode(cursor, "query"));
+    assertEquals(1, rows("SELECT COUNT(*) FROM sf_secret"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new TrackingCursor(new byte[32]).decode(cursor, "query"));
+    assertTrue(e.getMessage().startsWith("Invalid pagination cursor"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> TrackingCursor.of(db).decode(cursor, "another query"));
+  }
+
+  @Test
   void filtersByStatusNameAndCreationTime() throws Exception {
     String a = in("f", b -> b.runWorkflow("echo", Map.of()));
     awaitStatus("f", a, "complete");
