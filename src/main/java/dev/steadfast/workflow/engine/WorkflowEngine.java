@@ -757,7 +757,7 @@ public final class WorkflowEngine {
   /** Deletes one batch of finished instances past their retention; returns how many. */
   int sweepRetentionBatch() {
     long cutoff = now() - config.retention().toMillis();
-    return tx.inTransaction(em -> {
+    return ConflictRetry.inTransaction(tx, em -> {
       List<String> uids = store.expired(em, cutoff, SWEEP_BATCH);
       store.deleteInstances(em, uids);
       return uids.size();
@@ -982,7 +982,8 @@ public final class WorkflowEngine {
   public List<String> deleteInstances(String workflowName, List<String> instanceIds) {
     WorkflowDefinition def = registry.require(workflowName);
     List<String> missing = new ArrayList<>();
-    List<String> uids = tx.inTransaction(em -> {
+    List<String> uids = ConflictRetry.inTransaction(tx, em -> {
+      missing.clear(); // a retried transaction starts over
       List<String> found = new ArrayList<>();
       for (String id : instanceIds) {
         InstanceEntity e = store.lockInstance(em, def.name(), id);
@@ -1040,7 +1041,7 @@ public final class WorkflowEngine {
     int n = 0;
     List<String> uids;
     do {
-      uids = tx.inTransaction(em -> {
+      uids = ConflictRetry.inTransaction(tx, em -> {
         List<String> batch = store.instanceUids(em, def.name(), 500);
         store.deleteInstances(em, batch);
         return batch;

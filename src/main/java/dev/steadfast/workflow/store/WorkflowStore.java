@@ -243,6 +243,23 @@ public final class WorkflowStore {
     if (uids.isEmpty()) {
       return;
     }
+    // The instance rows first, locked in uid order: turns lock their instance row before they
+    // touch its step rows, and group commits lock instance rows in uid order (JournalWriter); a
+    // delete that went child rows first, in the database's order, deadlocked with running turns.
+    List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(uids));
+    em.unwrap(Session.class).doWork(c -> {
+      try (java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM sf_instance"
+          + " WHERE uid IN (" + placeholders(sorted.size()) + ") ORDER BY uid FOR UPDATE")) {
+        for (int i = 0; i < sorted.size(); i++) {
+          p.setString(i + 1, sorted.get(i));
+        }
+        try (java.sql.ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            // locking is the point
+          }
+        }
+      }
+    });
     for (String entity : new String[] {"AttemptEntity", "StepEntity", "EventEntity"}) {
       em.createQuery("DELETE FROM " + entity + " x WHERE x.instanceUid IN :u")
           .setParameter("u", uids)
@@ -340,9 +357,11 @@ public final class WorkflowStore {
     if (uids.isEmpty()) {
       return List.of();
     }
+    // in uid order, like every statement that locks several instance rows (deleteInstances)
+    List<String> ordered = uids.stream().sorted().toList();
     return em.unwrap(Session.class).doReturningWork(c -> {
       List<JournalWriter.Stmt> claims = new ArrayList<>();
-      for (String uid : uids) {
+      for (String uid : ordered) {
         claims.add(new JournalWriter.Stmt("UPDATE sf_instance SET owner = ?, lease_until = "
             + DB_NOW + " + ?, epoch = epoch + 1 WHERE uid = ? AND due_at <= ?"
             + " AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)",
@@ -350,9 +369,9 @@ public final class WorkflowStore {
       }
       int[] counts = JournalWriter.execute(c, claims);
       List<String> claimed = new ArrayList<>();
-      for (int i = 0; i < uids.size(); i++) {
+      for (int i = 0; i < ordered.size(); i++) {
         if (counts[i] > 0) {
-          claimed.add(uids.get(i));
+          claimed.add(ordered.get(i));
         }
       }
       if (claimed.isEmpty()) {

@@ -379,11 +379,17 @@ abstract class EngineContract {
   @Test
   void restartOfATerminatedInstanceRunsItAgain() {
     String id = id();
-    WorkflowInstance i = client("long").create(id, new LongParams(50, 2));
+    // waiting for an approval, so the terminate cannot come after the end however slow the
+    // machine (it did, with two 50 ms steps, on a loaded machine)
+    WorkflowInstance i = client("approval").create(id, new ApprovalParams(3_600_000));
+    h.await(i, Status.WAITING);
     i.terminate();
+    assertEquals(Status.TERMINATED, i.status().status());
     i.restart();
-    InstanceStatus s = h.await(i, Status.COMPLETE);
-    assertEquals(2, s.output(Integer.class));
+    h.await(i, Status.WAITING);
+    assertEquals(2, ran(id, "prepare"), "the restart did not run the instance again");
+    i.sendEvent("approval", new Decision(true, "second time"));
+    assertEquals("approved: second time", h.await(i, Status.COMPLETE).output(String.class));
   }
 
   // ------------------------------------------------------------------ limits and input
