@@ -25,17 +25,24 @@ public final class PrivateFiles {
       PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
       PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
+  /** What was warned about already: the data directory is looked at by several components. */
+  private static final Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private PrivateFiles() {}
 
-  /** Creates {@code dir} (and missing parents) as 0700, or warns if it exists open to others. */
+  /**
+   * Creates {@code dir} and each missing parent as 0700, or warns (once per directory and
+   * process) if it exists open to others. Parents that exist are left as they are.
+   */
   public static void directory(Path dir) {
+    dir = dir.toAbsolutePath().normalize();
     try {
       if (Files.isDirectory(dir)) {
         warnIfOpen(dir, "directory");
         return;
       }
-      if (dir.getParent() != null) {
-        Files.createDirectories(dir.getParent());
+      if (dir.getParent() != null && !Files.isDirectory(dir.getParent())) {
+        directory(dir.getParent());
       }
       if (posix(dir.getParent())) {
         Files.createDirectory(dir,
@@ -100,7 +107,7 @@ public final class PrivateFiles {
       return;
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-    if (perms.stream().anyMatch(OTHERS::contains)) {
+    if (perms.stream().anyMatch(OTHERS::contains) && WARNED.add(p.toAbsolutePath())) {
       LOG.warning("the " + what + " " + p + " is readable or writable by other users ("
           + PosixFilePermissions.toString(perms) + "); it holds secrets: chmod "
           + (what.equals("directory") ? "700" : "600") + " it");

@@ -1,6 +1,7 @@
 package dev.steadfast.server;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -70,6 +71,12 @@ public class SteadfastDataSource implements DataSource {
       throw new IllegalStateException("no database configured: set steadfast.db.url");
     }
     if (url.startsWith("jdbc:h2:")) {
+      Path file = h2File(url);
+      if (file != null && file.getParent() != null) {
+        // H2 would make the directories itself, open to every user (umask): the database holds
+        // every workflow's data, so its directories are made private first
+        PrivateFiles.directory(file.getParent());
+      }
       org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
       h2.setURL(url);
       h2.setUser(user == null ? "" : user);
@@ -111,6 +118,29 @@ public class SteadfastDataSource implements DataSource {
     }
     delegate = d;
     return d;
+  }
+
+  /**
+   * The database file of an embedded H2 URL ({@code jdbc:h2:file:/x/db} or {@code jdbc:h2:/x/db}),
+   * or null for in-memory and client/server URLs.
+   */
+  static Path h2File(String url) {
+    String rest = url.substring("jdbc:h2:".length());
+    int semicolon = rest.indexOf(';');
+    if (semicolon >= 0) {
+      rest = rest.substring(0, semicolon);
+    }
+    if (rest.startsWith("file:")) {
+      rest = rest.substring("file:".length());
+    } else if (rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:")
+        || rest.startsWith("zip:") || rest.startsWith("split:") || rest.startsWith("nio")
+        || rest.startsWith("async:") || rest.startsWith("memFS:") || rest.startsWith("memLZF:")) {
+      return null;
+    }
+    if (rest.isEmpty() || rest.startsWith("~")) {
+      return null; // relative to the user's home: H2 resolves it, and it is theirs anyway
+    }
+    return Path.of(rest).toAbsolutePath().normalize();
   }
 
   @Override
