@@ -86,6 +86,14 @@ final class ApiFuzz {
             e);
       }
       String ctx = where(n, method, account, path, body, bearer) + " -> " + r;
+      if (path.split("\\?", 2)[0].endsWith("/.")) {
+        // Payara Micro's HTTP layer (Grizzly 4.0.2, HttpRequestURIDecoder.normalizeBytes) fails
+        // with an ArrayIndexOutOfBoundsException on a path ending in "/." and answers an empty
+        // 200 before any application code runs (docs/rest-api.md): nothing to envelope, but
+        // it must not have changed anything either
+        assertEquals(before, snapshot(), "a path ending in /. changed an instance: " + ctx);
+        continue;
+      }
       checkEnvelope(r, ctx);
       Map<String, String> after = snapshot();
       if (r.status() >= 400) {
