@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.testing.ApiClient;
 import dev.steadfast.testing.ServerProcess;
+import dev.steadfast.testing.SharedServer;
 import jakarta.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,8 +35,8 @@ class DashboardIT {
   @BeforeAll
   static void start() {
     Chromium.requireInstalled();
-    server = ServerProcess.start("dashboard");
-    api = new ApiClient(server.apiBase() + "/accounts/local", ServerProcess.TOKEN);
+    server = SharedServer.get("dashboard");
+    api = new ApiClient(server.apiBase() + "/accounts/" + SharedServer.ACCOUNT, ServerProcess.TOKEN);
     create("approval", "{\"instance_id\":\"laptop\",\"params\":{\"title\":\"Laptop\",\"amount\":1200}}");
     create("resilient-call", "{\"instance_id\":\"flaky\",\"params\":{\"failures\":1,\"refuse\":false}}");
     browser = Chromium.start("dashboard");
@@ -47,7 +48,7 @@ class DashboardIT {
       browser.close();
     }
     if (server != null) {
-      server.close();
+      SharedServer.release(server);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.testing.ServerProcess;
+import dev.steadfast.testing.SharedServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.openqa.selenium.WindowType;
  * target/screenshots.
  */
 class DemoPageIT {
-  private static final String TOKEN = "demo-secret";
+  private static final String TOKEN = SharedServer.DEMO_TOKEN;
   private static final Path SHOTS =
       Path.of(System.getProperty("steadfast.target", "target"), "screenshots");
   private static ServerProcess server;
@@ -36,13 +37,13 @@ class DemoPageIT {
   @BeforeAll
   static void startServer() {
     Chromium.requireInstalled(); // before the server: a missing browser fails at once
-    server = ServerProcess.start("demo-page", Map.of("STEADFAST_AGENTS_DEMO_TOKEN", TOKEN));
+    server = SharedServer.get("demo-page");
   }
 
   @AfterAll
   static void stopServer() {
     if (server != null) {
-      server.close();
+      SharedServer.release(server);
     }
   }
 
