@@ -3,6 +3,7 @@ package dev.steadfast.workflow.engine;
 import dev.steadfast.workflow.ErrorInfo;
 import dev.steadfast.workflow.InstanceStatus;
 import dev.steadfast.workflow.RestartFrom;
+import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.WorkflowClient;
 import dev.steadfast.workflow.WorkflowClient.NewInstance;
@@ -417,9 +418,16 @@ public final class WorkflowEngine {
   }
 
   InstanceStatus status(WorkflowDefinition def, String instanceId) {
-    InstanceRecord r = record(def, instanceId);
-    ErrorInfo error = r.errorName() == null ? null : new ErrorInfo(r.errorName(), r.errorMessage());
-    return new InstanceStatus(Status.fromWireName(r.status()), error, r.output(), json::read);
+    return tx.inTransaction(em -> {
+      InstanceRecord r = store.instance(em, def.name(), instanceId);
+      if (r == null) {
+        throw notFound(instanceId);
+      }
+      ErrorInfo error = r.errorName() == null ? null
+          : new ErrorInfo(r.errorName(), r.errorMessage());
+      return new InstanceStatus(Status.fromWireName(r.status()), error, r.output(), json::read,
+          Rollbacks.outcome(em, r));
+    });
   }
 
   /** Everything recorded for an instance: the row, its steps in order, their attempts. */
@@ -432,13 +440,17 @@ public final class WorkflowEngine {
       }
       List<StepRecord> steps = store.steps(em, r.uid(), r.gen());
       Map<String, List<AttemptRecord>> attempts = store.attempts(em, r.uid(), r.gen());
-      return new InstanceView(r, steps, attempts);
+      return new InstanceView(r, steps, attempts, Rollbacks.outcome(em, r));
     });
   }
 
-  /** An instance with its journal. */
+  /**
+   * An instance with its journal (compensations are steps of kind {@code rollback}) and its
+   * rollback (null when none ran).
+   */
   public record InstanceView(
-      InstanceRecord instance, List<StepRecord> steps, Map<String, List<AttemptRecord>> attempts) {}
+      InstanceRecord instance, List<StepRecord> steps, Map<String, List<AttemptRecord>> attempts,
+      RollbackOutcome rollback) {}
 
   private static WorkflowException notFound(String id) {
     return new WorkflowException(Reason.INSTANCE_NOT_FOUND, "instance '" + id + "' not found");
@@ -450,7 +462,7 @@ public final class WorkflowEngine {
     boolean[] pausedNow = new boolean[1];
     String uid = control(def, instanceId, (em, e) -> {
       Status s = Status.fromWireName(e.getStatus());
-      if (s.isFinished()) {
+      if (s.isFinished() || s == Status.ROLLING_BACK) {
         throw illegal(instanceId, s, "pause");
       }
       if (s == Status.PAUSED || s == Status.WAITING_FOR_PAUSE) {
@@ -503,11 +515,19 @@ public final class WorkflowEngine {
     }
   }
 
-  void terminate(WorkflowDefinition def, String instanceId) {
+  void terminate(WorkflowDefinition def, String instanceId, boolean rollback) {
+    if (rollback) {
+      terminateWithRollback(def, instanceId);
+      return;
+    }
     String uid = control(def, instanceId, (em, e) -> {
       Status s = Status.fromWireName(e.getStatus());
       if (s.isFinished()) {
         throw illegal(instanceId, s, "terminate");
+      }
+      if (s == Status.ROLLING_BACK) {
+        e.setRollback(new dev.steadfast.workflow.store.RollbackRecord(
+            RollbackOutcome.State.CANCELLED.wireName(), null, null, null));
       }
       e.setStatus(Status.TERMINATED.wireName());
       e.setEndedAt(now());
@@ -522,6 +542,37 @@ public final class WorkflowEngine {
       turn.abandon();
     }
     emit(Type.WORKFLOW_TERMINATED, def.name(), instanceId, null, 0, null, null);
+  }
+
+  /**
+   * Terminate with rollback: the instance turns rollingBack with a pending 'rollback' request.
+   * A turn running it here lets the step in flight end, starts nothing new, and runs the
+   * compensations; a turn on another server finds the request when it ends (its release is
+   * refused, {@link #settleConflict}); an instance nobody runs is run at once, as a rollback.
+   */
+  private void terminateWithRollback(WorkflowDefinition def, String instanceId) {
+    boolean[] idle = new boolean[1];
+    String uid = control(def, instanceId, (em, e) -> {
+      Status s = Status.fromWireName(e.getStatus());
+      if (s.isFinished() || s == Status.ROLLING_BACK) {
+        throw illegal(instanceId, s, "terminate with rollback");
+      }
+      e.setStatus(Status.ROLLING_BACK.wireName());
+      e.setControl(Rollbacks.TERMINATE_CONTROL);
+      if (e.getOwner() == null) {
+        e.setDueAt(now());
+        idle[0] = true;
+      }
+      return true;
+    });
+    Turn turn = dispatcher.activeTurn(uid);
+    if (turn != null) {
+      turn.requestRollback();
+    }
+    emit(Type.WORKFLOW_ROLLING_BACK, def.name(), instanceId, null, 0, null, null);
+    if (idle[0]) {
+      dispatcher.kick(uid);
+    }
   }
 
   void restart(WorkflowDefinition def, String instanceId, RestartFrom from) {
@@ -542,6 +593,7 @@ public final class WorkflowEngine {
         store.carryOver(em, e.getUid(), oldGen, newGen, step.seq());
       }
       e.setGen(newGen);
+      e.setRollback(null);
       e.setStatus(Status.QUEUED.wireName());
       e.setOutput(null);
       e.setErrorName(null);
@@ -637,6 +689,8 @@ public final class WorkflowEngine {
         }
         if (release(turn, false, Status.COMPLETE, null, out, null, null, now)) {
           emit(Type.WORKFLOW_SUCCESS, wf, r.instanceId(), null, 0, null, null);
+        } else {
+          settleConflict(turn); // a terminate with rollback may wait for it
         }
       }
       case ERRORED -> {
@@ -644,10 +698,28 @@ public final class WorkflowEngine {
             outcome.errorMessage(), now)) {
           emit(Type.WORKFLOW_FAILURE, wf, r.instanceId(), null, 0, outcome.errorName(),
               outcome.errorMessage());
+        } else {
+          settleConflict(turn);
+        }
+      }
+      case ROLLED_BACK -> {
+        var rb = (dev.steadfast.workflow.store.RollbackRecord) outcome.output();
+        Status end = turn.rollbackForTerminate ? Status.TERMINATED : Status.ERRORED;
+        if (journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+            dev.steadfast.workflow.store.RollbackRecord.Rows.endStmt(turn.claim, r.gen(),
+                end.wireName(), rb, now)))) {
+          emit(end == Status.TERMINATED ? Type.WORKFLOW_TERMINATED : Type.WORKFLOW_FAILURE, wf,
+              r.instanceId(), null, 0, outcome.errorName(), outcome.errorMessage());
         }
       }
       case SUSPENDED -> {
-        if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
+        if (turn.rollingBack) {
+          if (journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+              dev.steadfast.workflow.store.RollbackRecord.Rows.waitStmt(turn.claim, r.gen(),
+                  outcome.dueAt(), now)))) {
+            dispatcher.wakeAt(outcome.dueAt());
+          }
+        } else if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
           dispatcher.wakeAt(outcome.dueAt());
         } else {
           settleConflict(turn);
@@ -682,7 +754,13 @@ public final class WorkflowEngine {
     long due = now() + delay;
     LOG.warning("turn of instance " + r.instanceId() + " of workflow " + r.workflowName()
         + " failed (" + why + "), not by the workflow's fault; it runs again in " + delay + " ms");
-    if (release(turn, true, Status.WAITING, due, null, null, null, now())) {
+    if (turn.rollingBack) {
+      if (journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+          dev.steadfast.workflow.store.RollbackRecord.Rows.waitStmt(turn.claim, r.gen(), due,
+              now())))) {
+        dispatcher.wakeAt(due);
+      }
+    } else if (release(turn, true, Status.WAITING, due, null, null, null, now())) {
       dispatcher.wakeAt(due);
     } else {
       settleConflict(turn);
@@ -719,6 +797,13 @@ public final class WorkflowEngine {
       e.setOwner(null);
       e.setLeaseUntil(null);
       e.setModifiedAt(now);
+      if (Rollbacks.TERMINATE_CONTROL.equals(e.getControl())
+          || Status.ROLLING_BACK.wireName().equals(e.getStatus())) {
+        // rolls back in a turn of its own (which keeps the request: it says why)
+        e.setStatus(Status.ROLLING_BACK.wireName());
+        e.setDueAt(now);
+        return true;
+      }
       if ("pause".equals(e.getControl())) {
         e.setStatus(Status.PAUSED.wireName());
         e.setControl(null);
@@ -1018,7 +1103,7 @@ public final class WorkflowEngine {
           statuses, null, null, true, a, u, 200));
       for (InstanceRecord r : page) {
         try {
-          terminate(def, r.instanceId());
+          terminate(def, r.instanceId(), false);
           n++;
         } catch (WorkflowException e) {
           // finished or deleted between the listing and now: nothing to terminate
