@@ -258,8 +258,11 @@ final class Turn implements WorkflowStep {
       Outcome o = runWorkflow();
       boolean failed = o.kind() == Outcome.Kind.ERRORED
           && !JOURNAL_WRITE_REJECTED.equals(o.errorName());
-      if (rollingBack ? failed || o.kind() == Outcome.Kind.HALTED
-          || o.kind() == Outcome.Kind.COMPLETE : failed && rollbacks.any()) {
+      // rolling back (asked before or while run ran): whatever run reached, the compensations
+      // of every step with an outcome are registered now
+      boolean reached = o.kind() != Outcome.Kind.ABANDONED && o.kind() != Outcome.Kind.RETRY
+          && o.kind() != Outcome.Kind.ERRORED || failed;
+      if (rollingBack ? reached : failed && rollbacks.any()) {
         try {
           return rollbacks.rollBack(o.errorName(), o.errorMessage());
         } catch (Throwable t) {
