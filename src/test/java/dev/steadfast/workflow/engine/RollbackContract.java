@@ -50,6 +50,8 @@ abstract class RollbackContract {
   static final Map<String, AtomicInteger> UNDO_ATTEMPTS = new ConcurrentHashMap<>();
   /** Instances whose "ship" step blocks until released, and the latch that releases it. */
   static final Map<String, CountDownLatch> SHIP_GATE = new ConcurrentHashMap<>();
+  /** Instances whose "audit" step blocks until released. */
+  static final Map<String, CountDownLatch> AUDIT_GATE = new ConcurrentHashMap<>();
   /** Instances whose "charge" compensation hangs (until interrupted) on its first attempt. */
   static final Set<String> HANG_CHARGE_UNDO = ConcurrentHashMap.newKeySet();
 
@@ -83,7 +85,13 @@ abstract class RollbackContract {
           Rollback.of(ctx -> undo(id, p, ctx)));
       long charged = step.run("charge", StepConfig.retries(0), Long.class, () -> 42L,
           Rollback.of(ctx -> undo(id, p, ctx)), fastUndo);
-      step.run("audit", () -> "no compensation");
+      step.run("audit", () -> {
+        CountDownLatch gate = AUDIT_GATE.get(id);
+        if (gate != null) {
+          gate.await(20, TimeUnit.SECONDS);
+        }
+        return "no compensation";
+      });
       if (p.waitForGo()) {
         step.waitForEvent("go", "go", "1 hour");
       }
@@ -138,6 +146,7 @@ abstract class RollbackContract {
   @AfterEach
   void stopEngine() {
     SHIP_GATE.values().forEach(CountDownLatch::countDown);
+    AUDIT_GATE.values().forEach(CountDownLatch::countDown);
     h.close();
     if (db instanceof org.h2.jdbcx.JdbcConnectionPool p) {
       p.dispose();
@@ -283,6 +292,30 @@ abstract class RollbackContract {
     assertEquals(RollbackOutcome.State.ROLLED_BACK, s.rollback().state());
     assertEquals(List.of("ship-1<-shipped", "charge-1<-42", "reserve-1<-R-" + id.length()),
         undone(id).stream().map(u -> u.substring(0, u.indexOf(" limit"))).toList());
+  }
+
+  @Test
+  void aTerminateWithRollbackSentToAnotherServerStopsTheRunThere() {
+    String id = id();
+    CountDownLatch gate = new CountDownLatch(1);
+    AUDIT_GATE.put(id, gate);
+    create(id, new SagaParams(false, null, 0, 3, false));
+    awaitTrue(() -> h.engine.view("saga", id).steps().size() >= 3, "audit is in flight");
+    EngineHarness b = harness("server-b").start();
+    try {
+      b.engine.client("saga").get(id).terminate(true);
+      // server-a's heartbeat (a third of the 1 s lease) passes the request on to its turn
+      EngineHarness.sleep(800);
+      gate.countDown();
+      InstanceStatus s = b.await(b.engine.client("saga").get(id), Status.TERMINATED);
+      assertEquals(RollbackOutcome.State.ROLLED_BACK, s.rollback().state());
+    } finally {
+      b.close();
+    }
+    assertEquals(List.of("charge-1", "reserve-1"),
+        undone(id).stream().map(u -> u.substring(0, u.indexOf('<'))).toList());
+    assertTrue(h.engine.view("saga", id).steps().stream()
+        .noneMatch(x -> x.key().equals("do:ship-1")), "no step started after the terminate");
   }
 
   // ------------------------------------------------------------------ crash
