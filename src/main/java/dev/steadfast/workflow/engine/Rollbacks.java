@@ -4,13 +4,10 @@ import dev.steadfast.workflow.ErrorInfo;
 import dev.steadfast.workflow.NonRetryableError;
 import dev.steadfast.workflow.Rollback;
 import dev.steadfast.workflow.RollbackContext;
-import dev.steadfast.workflow.RollbackOutcome;
-import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.StepConfig;
 import dev.steadfast.workflow.StepContext;
 import dev.steadfast.workflow.StepFailedException;
 import dev.steadfast.workflow.TypeRef;
-import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.RollbackRecord;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.StepState;
@@ -134,18 +131,5 @@ final class Rollbacks {
           stepConfig, output, error));
       return null;
     });
-  }
-
-  /** What {@link dev.steadfast.workflow.InstanceStatus#rollback()} shows for an instance row. */
-  static RollbackOutcome outcome(jakarta.persistence.EntityManager em, InstanceRecord r) {
-    if (Status.ROLLING_BACK.wireName().equals(r.status())) {
-      return new RollbackOutcome(RollbackOutcome.State.RUNNING, null, null);
-    }
-    RollbackRecord rec = RollbackRecord.Rows.read(em, r.uid());
-    if (rec == null) {
-      return null;
-    }
-    return new RollbackOutcome(RollbackOutcome.State.fromWireName(rec.outcome()), rec.step(),
-        rec.errorName() == null ? null : new ErrorInfo(rec.errorName(), rec.errorMessage()));
   }
 }

@@ -61,6 +61,7 @@ public final class WorkflowEngine {
   private final AttemptMonitor monitor;
   private final DatabaseHealth health;
   private final ServerPresence presence;
+  private final RollbackControl rollbacks = new RollbackControl(this);
   private volatile boolean started;
   private volatile TestHooks hooks = TestHooks.NONE;
   /** Turns of an instance that failed in a row not by the workflow's fault: the back-off. */
@@ -426,7 +427,7 @@ public final class WorkflowEngine {
       ErrorInfo error = r.errorName() == null ? null
           : new ErrorInfo(r.errorName(), r.errorMessage());
       return new InstanceStatus(Status.fromWireName(r.status()), error, r.output(), json::read,
-          Rollbacks.outcome(em, r));
+          RollbackControl.outcome(em, r));
     });
   }
 
@@ -440,7 +441,7 @@ public final class WorkflowEngine {
       }
       List<StepRecord> steps = store.steps(em, r.uid(), r.gen());
       Map<String, List<AttemptRecord>> attempts = store.attempts(em, r.uid(), r.gen());
-      return new InstanceView(r, steps, attempts, Rollbacks.outcome(em, r));
+      return new InstanceView(r, steps, attempts, RollbackControl.outcome(em, r));
     });
   }
 
@@ -517,7 +518,7 @@ public final class WorkflowEngine {
 
   void terminate(WorkflowDefinition def, String instanceId, boolean rollback) {
     if (rollback) {
-      terminateWithRollback(def, instanceId);
+      rollbacks.terminate(def, instanceId);
       return;
     }
     String uid = control(def, instanceId, (em, e) -> {
@@ -542,37 +543,6 @@ public final class WorkflowEngine {
       turn.abandon();
     }
     emit(Type.WORKFLOW_TERMINATED, def.name(), instanceId, null, 0, null, null);
-  }
-
-  /**
-   * Terminate with rollback: the instance turns rollingBack with a pending 'rollback' request.
-   * A turn running it here lets the step in flight end, starts nothing new, and runs the
-   * compensations; a turn on another server finds the request when it ends (its release is
-   * refused, {@link #settleConflict}); an instance nobody runs is run at once, as a rollback.
-   */
-  private void terminateWithRollback(WorkflowDefinition def, String instanceId) {
-    boolean[] idle = new boolean[1];
-    String uid = control(def, instanceId, (em, e) -> {
-      Status s = Status.fromWireName(e.getStatus());
-      if (s.isFinished() || s == Status.ROLLING_BACK) {
-        throw illegal(instanceId, s, "terminate with rollback");
-      }
-      e.setStatus(Status.ROLLING_BACK.wireName());
-      e.setControl(Rollbacks.TERMINATE_CONTROL);
-      if (e.getOwner() == null) {
-        e.setDueAt(now());
-        idle[0] = true;
-      }
-      return true;
-    });
-    Turn turn = dispatcher.activeTurn(uid);
-    if (turn != null) {
-      turn.requestRollback();
-    }
-    emit(Type.WORKFLOW_ROLLING_BACK, def.name(), instanceId, null, 0, null, null);
-    if (idle[0]) {
-      dispatcher.kick(uid);
-    }
   }
 
   void restart(WorkflowDefinition def, String instanceId, RestartFrom from) {
@@ -643,7 +613,7 @@ public final class WorkflowEngine {
   }
 
   /** A control change under a row lock; bumps the signal count when it changed something. */
-  private String control(WorkflowDefinition def, String instanceId, ControlChange change) {
+  String control(WorkflowDefinition def, String instanceId, ControlChange change) {
     return tx.inTransaction(em -> {
       InstanceEntity e = store.lockInstance(em, def.name(), instanceId);
       if (e == null) {
@@ -658,11 +628,11 @@ public final class WorkflowEngine {
   }
 
   @FunctionalInterface
-  private interface ControlChange {
+  interface ControlChange {
     boolean apply(EntityManager em, InstanceEntity e);
   }
 
-  private static WorkflowException illegal(String id, Status s, String what) {
+  static WorkflowException illegal(String id, Status s, String what) {
     return new WorkflowException(Reason.ILLEGAL_STATE,
         "cannot " + what + " instance '" + id + "': it is " + s.wireName());
   }
@@ -702,23 +672,10 @@ public final class WorkflowEngine {
           settleConflict(turn);
         }
       }
-      case ROLLED_BACK -> {
-        var rb = (dev.steadfast.workflow.store.RollbackRecord) outcome.output();
-        Status end = turn.rollbackForTerminate ? Status.TERMINATED : Status.ERRORED;
-        if (journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
-            dev.steadfast.workflow.store.RollbackRecord.Rows.endStmt(turn.claim, r.gen(),
-                end.wireName(), rb, now)))) {
-          emit(end == Status.TERMINATED ? Type.WORKFLOW_TERMINATED : Type.WORKFLOW_FAILURE, wf,
-              r.instanceId(), null, 0, outcome.errorName(), outcome.errorMessage());
-        }
-      }
+      case ROLLED_BACK -> rollbacks.end(turn, outcome, now);
       case SUSPENDED -> {
         if (turn.rollingBack) {
-          if (journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
-              dev.steadfast.workflow.store.RollbackRecord.Rows.waitStmt(turn.claim, r.gen(),
-                  outcome.dueAt(), now)))) {
-            dispatcher.wakeAt(outcome.dueAt());
-          }
+          rollbacks.waitUntil(turn, outcome.dueAt(), now);
         } else if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
           dispatcher.wakeAt(outcome.dueAt());
         } else {
@@ -755,11 +712,7 @@ public final class WorkflowEngine {
     LOG.warning("turn of instance " + r.instanceId() + " of workflow " + r.workflowName()
         + " failed (" + why + "), not by the workflow's fault; it runs again in " + delay + " ms");
     if (turn.rollingBack) {
-      if (journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
-          dev.steadfast.workflow.store.RollbackRecord.Rows.waitStmt(turn.claim, r.gen(), due,
-              now())))) {
-        dispatcher.wakeAt(due);
-      }
+      rollbacks.waitUntil(turn, due, now());
     } else if (release(turn, true, Status.WAITING, due, null, null, null, now())) {
       dispatcher.wakeAt(due);
     } else {
@@ -964,6 +917,10 @@ public final class WorkflowEngine {
   /** The earliest time an instance becomes due (or a foreign lease expires), or null. */
   public Long nextDueAt() {
     return tx.inTransaction(em -> store.nextWake(em, config.serverId()));
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
   }
 
   /** Runs a dispatch poll now (tests, operators). */
