@@ -1,6 +1,7 @@
 package dev.steadfast.agent;
 
 import dev.steadfast.workflow.ReceivedEvent;
+import dev.steadfast.workflow.Rollback;
 import dev.steadfast.workflow.StepConfig;
 import dev.steadfast.workflow.TypeRef;
 import dev.steadfast.workflow.WorkflowStep;
@@ -239,6 +240,12 @@ public final class AgentWorkflowStep<A extends Agent<?>, PROGRESS> implements Wo
   @Override
   public <T> T run(String name, StepConfig config, TypeRef<T> type, Callable<T> callable) {
     return step.run(name, config, type, callable);
+  }
+
+  @Override
+  public <T> T run(String name, StepConfig config, TypeRef<T> type, Callable<T> callable,
+      Rollback<T> rollback, StepConfig rollbackConfig) {
+    return step.run(name, config, type, callable, rollback, rollbackConfig);
   }
 
   @Override

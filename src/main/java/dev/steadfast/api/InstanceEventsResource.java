@@ -1,6 +1,7 @@
 package dev.steadfast.api;
 
 import dev.steadfast.workflow.ErrorInfo;
+import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.InstanceEvent;
 import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.engine.WorkflowEngine;
@@ -99,6 +100,8 @@ public class InstanceEventsResource {
         b.add(k, Wire.json((String) v));
       } else if (v instanceof ErrorInfo err) {
         b.add(k, Wire.error(err.name(), err.message()));
+      } else if (v instanceof RollbackOutcome r) {
+        b.add(k, Wire.rollback(r));
       } else if (v instanceof Integer n) {
         b.add(k, n);
       } else if (v instanceof Long n) {

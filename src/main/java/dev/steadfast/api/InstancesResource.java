@@ -130,18 +130,22 @@ public class InstancesResource {
     if (o.containsKey("from") && !action.equals("restart")) {
       throw ApiError.invalidBody("field 'from' is only allowed with status restart");
     }
-    JsonValue rollback = o.get("rollback");
-    if (rollback != null && rollback != JsonValue.NULL && rollback != JsonValue.FALSE) {
-      // wrangler's terminate --rollback: Steadfast has no rollback handlers to run
-      throw ApiError.invalidBody(rollback == JsonValue.TRUE
-          ? "rollback handlers are not supported: terminate without --rollback"
-          : "field 'rollback' must be a boolean, got " + Bodies.kind(rollback));
+    // wrangler's terminate --rollback: run the compensations of the completed steps first
+    JsonValue rollbackField = o.get("rollback");
+    if (rollbackField != null && rollbackField != JsonValue.NULL
+        && rollbackField != JsonValue.TRUE && rollbackField != JsonValue.FALSE) {
+      throw ApiError.invalidBody("field 'rollback' must be a boolean, got "
+          + Bodies.kind(rollbackField));
+    }
+    boolean rollback = rollbackField == JsonValue.TRUE;
+    if (rollback && !action.equals("terminate")) {
+      throw ApiError.invalidBody("field 'rollback' is only allowed with status terminate");
     }
     WorkflowInstance i = client().get(id);
     switch (action) {
       case "pause" -> i.pause();
       case "resume" -> i.resume();
-      case "terminate" -> i.terminate();
+      case "terminate" -> i.terminate(rollback);
       case "restart" -> {
         JsonValue from = o.get("from");
         if (from == null || from == JsonValue.NULL) {

@@ -43,7 +43,7 @@ final class Params {
       }
     }
     throw ApiError.invalidParameter("status must be one of queued, running, paused, errored,"
-        + " terminated, complete, waiting, waitingForPause, unknown; got '" + value + "'");
+        + " terminated, complete, waiting, waitingForPause, rollingBack, unknown; got '" + value + "'");
   }
 
   /** asc → true, desc or absent → false (newest first). */

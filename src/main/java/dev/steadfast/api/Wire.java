@@ -1,5 +1,6 @@
 package dev.steadfast.api;
 
+import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.engine.WorkflowEngine.InstanceView;
 import dev.steadfast.workflow.engine.WorkflowEngine.WorkflowInfo;
 import dev.steadfast.workflow.store.AttemptRecord;
@@ -96,6 +97,22 @@ final class Wire {
         .build();
   }
 
+  /**
+   * An instance's rollback: {@code {outcome: running|rolledBack|failed|cancelled, step, error}},
+   * {@code step} and {@code error} naming the compensation that failed; null when none ran.
+   */
+  static JsonValue rollback(RollbackOutcome r) {
+    if (r == null) {
+      return JsonValue.NULL;
+    }
+    return Jsonp.P.createObjectBuilder()
+        .add("outcome", r.state().wireName())
+        .add("step", string(r.step()))
+        .add("error", r.error() == null ? JsonValue.NULL
+            : error(r.error().name(), r.error().message()))
+        .build();
+  }
+
   /** Parsed step configs: a journal repeats a handful of them, so each is parsed once. */
   private static final java.util.Map<String, JsonValue> CONFIGS =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -138,6 +155,7 @@ final class Wire {
         .add("trigger", Jsonp.P.createObjectBuilder()
             .add("source", r.triggerSource() == null ? "api" : r.triggerSource()))
         .add("versionId", string(r.versionId()))
+        .add("rollback", rollback(v.rollback()))
         .add("step_count", v.steps().size())
         .add("steps", steps)
         .build();
@@ -145,6 +163,12 @@ final class Wire {
 
   private static JsonObject step(StepRecord s, List<AttemptRecord> attempts) {
     String name = s.name() + "-" + s.occurrence();
+    if ("rollback".equals(s.kind())) {
+      // a compensation: shown as a step (wrangler lists its attempts), named after the step it
+      // undoes, which rollback_of names exactly
+      return doStep(s, attempts, Jsonp.P.createObjectBuilder().add("name", name + " (rollback)")
+          .add("rollback_of", name).add("start", time(s.startedAt())));
+    }
     JsonObjectBuilder b = Jsonp.P.createObjectBuilder().add("name", name).add("start", time(s.startedAt()));
     switch (s.kind()) {
       case "sleep" -> b.add("type", "sleep")
@@ -159,26 +183,32 @@ final class Wire {
           .add("event_type", string(s.eventType()))
           .add("output", json(s.result()));
       default -> {
-        JsonArrayBuilder as = Jsonp.P.createArrayBuilder();
-        for (AttemptRecord a : attempts) {
-          as.add(Jsonp.P.createObjectBuilder()
-              .add("start", time(a.startedAt()))
-              .add("end", time(a.endedAt()))
-              .add("success", a.success() == null ? JsonValue.NULL
-                  : a.success() ? JsonValue.TRUE : JsonValue.FALSE)
-              .add("error", error(a.errorName(), a.errorMessage())));
-        }
-        JsonValue success = StepState.SUCCEEDED.equals(s.state()) ? JsonValue.TRUE
-            : StepState.FAILED.equals(s.state()) ? JsonValue.FALSE : JsonValue.NULL;
-        b.add("type", "step")
-            .add("end", time(s.endedAt()))
-            .add("success", success)
-            .add("output", json(s.result()))
-            .add("error", error(s.errorName(), s.errorMessage()))
-            .add("config", config(s.config()))
-            .add("attempts", as);
+        return doStep(s, attempts, b);
       }
     }
     return b.build();
+  }
+
+  private static JsonObject doStep(StepRecord s, List<AttemptRecord> attempts,
+      JsonObjectBuilder b) {
+    JsonArrayBuilder as = Jsonp.P.createArrayBuilder();
+    for (AttemptRecord a : attempts) {
+      as.add(Jsonp.P.createObjectBuilder()
+          .add("start", time(a.startedAt()))
+          .add("end", time(a.endedAt()))
+          .add("success", a.success() == null ? JsonValue.NULL
+              : a.success() ? JsonValue.TRUE : JsonValue.FALSE)
+          .add("error", error(a.errorName(), a.errorMessage())));
+    }
+    JsonValue success = StepState.SUCCEEDED.equals(s.state()) ? JsonValue.TRUE
+        : StepState.FAILED.equals(s.state()) ? JsonValue.FALSE : JsonValue.NULL;
+    return b.add("type", "step")
+        .add("end", time(s.endedAt()))
+        .add("success", success)
+        .add("output", json(s.result()))
+        .add("error", error(s.errorName(), s.errorMessage()))
+        .add("config", config(s.config()))
+        .add("attempts", as)
+        .build();
   }
 }

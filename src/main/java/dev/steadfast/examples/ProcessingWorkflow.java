@@ -1,5 +1,6 @@
 package dev.steadfast.examples;
 
+import dev.steadfast.workflow.Rollback;
 import dev.steadfast.workflow.StepConfig;
 import dev.steadfast.workflow.TypeRef;
 import dev.steadfast.workflow.Workflow;
@@ -9,15 +10,18 @@ import dev.steadfast.workflow.WorkflowStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Logger;
 
 /**
  * A processing pipeline: list the work, process each item in its own step (names are
  * deterministic: {@code process item-1}, {@code process item-2}, ...), then summarize. A crash in
- * the middle resumes at the first unprocessed item.
+ * the middle resumes at the first unprocessed item. Each processed item has a compensation (see
+ * docs/rollbacks.md) that discards its output again.
  */
 @Workflow(name = "processing", binding = "PROCESSING_WORKFLOW")
 public class ProcessingWorkflow
     extends WorkflowEntrypoint<ProcessingWorkflow.Params, ProcessingWorkflow.Summary> {
+  private static final Logger LOG = Logger.getLogger(ProcessingWorkflow.class.getName());
 
   /** What to process. */
   public record Params(List<String> items, long millisPerItem) {}
@@ -42,7 +46,11 @@ public class ProcessingWorkflow
           () -> {
             Thread.sleep(pause);
             return new Result(item, item.toUpperCase(Locale.ROOT), position);
-          }));
+          },
+          // terminated with rollback (wrangler ... terminate --rollback), an item's output is
+          // discarded again, last processed first
+          Rollback.of(ctx -> LOG.info("discarded the output of item " + ctx.count() + ": "
+              + ctx.output())), null));
     }
     return step.run("summarize", Summary.class, () -> new Summary(results.size(), results));
   }

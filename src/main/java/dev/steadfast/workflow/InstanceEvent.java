@@ -17,8 +17,11 @@ import java.util.Set;
  * @param type {@code workflow_queued}, {@code step_started}, … (see {@link #TYPES})
  * @param fields the type's fields: {@code stepName}, {@code count} (its occurrence, 1 the first
  *     time), {@code attempt}, {@code retryDelayMs}, {@code durationMs}, {@code eventType},
- *     {@code timeoutMs}, {@code error} (an {@link ErrorInfo}); {@code params}, {@code output}
- *     and {@code config} hold JSON text
+ *     {@code timeoutMs}, {@code error} (an {@link ErrorInfo}), {@code rollback} (on the terminal
+ *     event of an instance that rolled back: {@code outcome}, and {@code step} and {@code error}
+ *     of the compensation that failed); {@code params}, {@code output} and {@code config} hold
+ *     JSON text. Compensations ({@code rollback_*}) carry the {@code stepName} and {@code count}
+ *     of the step they undo.
  */
 public record InstanceEvent(
     String instanceId, long eventId, Instant timestamp, String type, Map<String, Object> fields) {
@@ -29,7 +32,9 @@ public record InstanceEvent(
       "workflow_waiting_for_pause", "workflow_paused", "workflow_completed", "workflow_errored",
       "workflow_terminated", "step_started", "step_completed", "step_errored", "attempt_started",
       "attempt_completed", "attempt_errored", "sleep_started", "sleep_completed", "wait_started",
-      "wait_completed", "wait_timed_out");
+      "wait_completed", "wait_timed_out", "workflow_rolling_back", "rollback_started",
+      "rollback_completed", "rollback_errored", "rollback_attempt_started",
+      "rollback_attempt_completed", "rollback_attempt_errored");
 
   /** The fields whose values are JSON text rather than plain values. */
   public static final Set<String> JSON_FIELDS = Set.of("params", "output", "config");

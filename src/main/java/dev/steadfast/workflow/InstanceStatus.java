@@ -12,13 +12,28 @@ public final class InstanceStatus {
   private final ErrorInfo error;
   private final String outputJson;
   private final BiFunction<String, Type, Object> decoder;
+  private final RollbackOutcome rollback;
 
   public InstanceStatus(
       Status status, ErrorInfo error, String outputJson, BiFunction<String, Type, Object> decoder) {
+    this(status, error, outputJson, decoder, null);
+  }
+
+  public InstanceStatus(Status status, ErrorInfo error, String outputJson,
+      BiFunction<String, Type, Object> decoder, RollbackOutcome rollback) {
     this.status = status;
     this.error = error;
     this.outputJson = outputJson;
     this.decoder = decoder;
+    this.rollback = rollback;
+  }
+
+  /**
+   * The rollback of the instance's compensations: running while it is {@code rollingBack}, then
+   * rolled back or failed (which compensation, with its error); null when none ran.
+   */
+  public RollbackOutcome rollback() {
+    return rollback;
   }
 
   public Status status() {
@@ -55,6 +70,7 @@ public final class InstanceStatus {
   @Override
   public String toString() {
     return "InstanceStatus{" + status.wireName() + (error != null ? ", error=" + error : "")
-        + (outputJson != null ? ", output=" + outputJson : "") + "}";
+        + (outputJson != null ? ", output=" + outputJson : "")
+        + (rollback != null ? ", rollback=" + rollback : "") + "}";
   }
 }

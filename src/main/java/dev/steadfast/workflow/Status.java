@@ -12,6 +12,11 @@ public enum Status {
   WAITING("waiting"),
   /** A pause was asked for while a step was in flight; it becomes paused when the step ends. */
   WAITING_FOR_PAUSE("waitingForPause"),
+  /**
+   * Running the compensations of its completed steps, after it failed or was terminated with
+   * rollback; it ends as errored or terminated, see {@link InstanceStatus#rollback()}.
+   */
+  ROLLING_BACK("rollingBack"),
   UNKNOWN("unknown");
 
   private final String wireName;
@@ -40,6 +45,6 @@ public enum Status {
         "unknown status '"
             + name
             + "': use queued, running, paused, errored, terminated, complete, waiting,"
-            + " waitingForPause or unknown");
+            + " waitingForPause, rollingBack or unknown");
   }
 }

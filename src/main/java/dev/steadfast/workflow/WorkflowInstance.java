@@ -28,6 +28,23 @@ public interface WorkflowInstance {
    */
   void terminate();
 
+  /**
+   * Stops the instance for good; with {@code rollback}, first runs the compensations of its
+   * steps that have an outcome (see {@link Rollback}), in reverse order of their start: the step
+   * in flight finishes first, no new step starts, the status is {@code rollingBack} until the
+   * compensations ended, then {@code terminated} with the outcome in {@link
+   * InstanceStatus#rollback()}.
+   *
+   * @throws WorkflowException ILLEGAL_STATE if it is complete, errored or terminated already, or
+   *     (with rollback) rolling back already
+   */
+  default void terminate(boolean rollback) {
+    if (rollback) {
+      throw new UnsupportedOperationException(getClass().getName() + " runs no compensations");
+    }
+    terminate();
+  }
+
   /** Erases every step result and runs the instance again with the same id and params. */
   void restart();
 

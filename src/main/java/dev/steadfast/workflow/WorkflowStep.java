@@ -52,6 +52,53 @@ public interface WorkflowStep {
    */
   <T> T run(String name, StepConfig config, TypeRef<T> type, Callable<T> callable);
 
+  /** Runs {@code callable} as a step with the default config and a compensation. */
+  default <T> T run(String name, Callable<T> callable, Rollback<T> rollback) {
+    return run(name, StepConfig.EMPTY, (TypeRef<T>) null, callable, rollback, null);
+  }
+
+  /** Runs {@code callable} as a step with a config and a compensation (default config). */
+  default <T> T run(String name, StepConfig config, Callable<T> callable, Rollback<T> rollback) {
+    return run(name, config, (TypeRef<T>) null, callable, rollback, null);
+  }
+
+  /** Runs {@code callable} as a step with a result type and a compensation. */
+  default <T> T run(String name, Class<T> type, Callable<T> callable, Rollback<T> rollback) {
+    return run(name, StepConfig.EMPTY, TypeRef.of(type), callable, rollback, null);
+  }
+
+  /** Runs {@code callable} as a step with a config and a compensation with its own config. */
+  default <T> T run(String name, StepConfig config, Callable<T> callable, Rollback<T> rollback,
+      StepConfig rollbackConfig) {
+    return run(name, config, (TypeRef<T>) null, callable, rollback, rollbackConfig);
+  }
+
+  /** As above, with a result type. */
+  default <T> T run(String name, StepConfig config, Class<T> type, Callable<T> callable,
+      Rollback<T> rollback, StepConfig rollbackConfig) {
+    return run(name, config, TypeRef.of(type), callable, rollback, rollbackConfig);
+  }
+
+  /**
+   * Runs {@code callable} as a durable step (see {@link #run(String, StepConfig, TypeRef,
+   * Callable)}) that carries a compensation. Once the step has an outcome (a result, or a
+   * failure) its compensation is registered: if the instance then fails for good (an exception
+   * leaves {@code run}), or is terminated with rollback, the compensations of the steps that
+   * have an outcome run in reverse order of the steps' start, each a durable step of its own
+   * (journaled, retried, run once). A failure the workflow code catches triggers nothing.
+   *
+   * @param rollback the compensation, or null for none
+   * @param rollbackConfig retries and timeout of the compensation, merged over the defaults
+   *     (null: the defaults)
+   */
+  default <T> T run(String name, StepConfig config, TypeRef<T> type, Callable<T> callable,
+      Rollback<T> rollback, StepConfig rollbackConfig) {
+    if (rollback == null) {
+      return run(name, config, type, callable);
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " runs no compensations");
+  }
+
   /** Sleeps for {@code duration} (at most 365 days). Holds no thread while asleep. */
   void sleep(String name, Duration duration);
 

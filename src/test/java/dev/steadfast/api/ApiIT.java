@@ -179,6 +179,46 @@ class ApiIT {
   }
 
   @Test
+  void terminateWithRollbackRunsTheCompensations() {
+    String base = "/workflows/invoice/instances/";
+    String id = create("invoice", "{\"instance_id\":\"rb-1\",\"params\":{\"customer\":\"c\","
+        + "\"lines\":[{\"product\":\"book\",\"quantity\":2,\"unitCents\":1500}],"
+        + "\"grace\":\"1 hour\"}}");
+    awaitStatus("invoice", id, "waiting");
+    assertError(api.send("PATCH", base + id + "/status",
+        "{\"status\":\"terminate\",\"rollback\":\"yes\"}"), 400, 10002, "boolean");
+    assertError(api.send("PATCH", base + id + "/status",
+        "{\"status\":\"pause\",\"rollback\":true}"), 400, 10002,
+        "only allowed with status terminate");
+    assertError(api.send("PATCH", base + "missing/status",
+        "{\"status\":\"terminate\",\"rollback\":true}"), 404, 10400, "missing");
+    String now = ok(api.send("PATCH", base + id + "/status",
+        "{\"status\":\"terminate\",\"rollback\":true}")).getJsonObject("result")
+        .getString("status");
+    assertTrue(now.equals("rollingBack") || now.equals("terminated"), now);
+    JsonObject d = awaitStatus("invoice", id, "terminated");
+    assertEquals("rolledBack", d.getJsonObject("rollback").getString("outcome"));
+    assertEquals(JsonValue.NULL, d.get("error"));
+    JsonArray steps = d.getJsonArray("steps");
+    // charge cart, the grace period (cut short), the charge's compensation, the termination
+    JsonObject undo = steps.getJsonObject(2);
+    assertEquals("charge cart-1 (rollback)", undo.getString("name"));
+    assertEquals("charge cart-1", undo.getString("rollback_of"));
+    assertEquals("step", undo.getString("type"));
+    assertTrue(undo.getBoolean("success"));
+    assertEquals(1, undo.getJsonArray("attempts").size());
+    assertEquals("termination", steps.getJsonObject(3).getString("type"));
+    assertError(api.send("PATCH", base + id + "/status",
+        "{\"status\":\"terminate\",\"rollback\":true}"), 409, 10409, "terminated");
+    // a plain terminate still works, and says nothing of a rollback
+    String other = create("invoice", "{\"params\":{\"customer\":\"c\",\"lines\":[],"
+        + "\"grace\":\"1 hour\"}}");
+    awaitStatus("invoice", other, "waiting");
+    ok(api.send("PATCH", base + other + "/status", "{\"status\":\"terminate\",\"rollback\":false}"));
+    assertEquals(JsonValue.NULL, awaitStatus("invoice", other, "terminated").get("rollback"));
+  }
+
+  @Test
   void listPagingDeleteAndTerminateAll() {
     for (int i = 0; i < 5; i++) {
       create("resilient-call", "{\"instance_id\":\"page-" + i + "\",\"params\":{\"failures\":0}}");

@@ -197,6 +197,39 @@ class WranglerIT {
 
   @Test
   @Order(4)
+  void terminateWithRollbackRunsTheCompensationsOfTheProcessedItems() {
+    ok("workflows", "trigger", "processing",
+        "{\"items\":[\"a\",\"b\",\"c\"],\"millisPerItem\":1500}", "--id", "wr-rb-1");
+    // the first item is in flight (its start recorded): it finishes before the rollback
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (instance("processing", "wr-rb-1").getJsonObject("result").getJsonArray("steps")
+        .size() < 2) {
+      assertTrue(System.currentTimeMillis() < deadline, "the first item did not start");
+      pause(50);
+    }
+    String out = ok("workflows", "instances", "terminate", "processing", "wr-rb-1", "--rollback",
+        "--json");
+    contains(out, "\"status\": \"rollingBack\"");
+    JsonObject d = await("processing", "wr-rb-1", "terminated");
+    assertEquals("rolledBack", d.getJsonObject("rollback").getString("outcome"));
+    String describe = ok("workflows", "instances", "describe", "processing", "wr-rb-1");
+    contains(describe, "process item-1 (rollback)", "Termination");
+    assertFalse(describe.contains("process item-2"), "no item started after the terminate");
+    contains(ok("workflows", "instances", "describe", "processing", "wr-rb-1", "--json"),
+        "\"outcome\": \"rolledBack\"", "\"rollback_of\": \"process item-1\"");
+  }
+
+  static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(5)
   void terminateAllAndDeleteWorkflow() {
     ok("workflows", "trigger", "approval", "{\"title\":\"a\"}", "--id", "wr-appr-3");
     ok("workflows", "trigger", "approval", "{\"title\":\"b\"}", "--id", "wr-appr-4");

@@ -340,7 +340,8 @@ final class Dispatcher {
         InstanceRecord r = claimed.row();
         epochs.put(r.uid(), claimed.epoch());
         Status status = Status.fromWireName(r.status());
-        boolean pause = "pause".equals(r.control());
+        boolean rollingBack = status == Status.ROLLING_BACK;
+        boolean pause = "pause".equals(r.control()) && !rollingBack;
         if (pause || status == Status.PAUSED || status.isFinished()) {
           // nothing to run: settle a pending pause, or drop a stale due time
           updates.add(WorkflowStore.settleClaimStmt(r.uid(),
@@ -356,13 +357,16 @@ final class Dispatcher {
         if (status == Status.QUEUED) {
           engine.emitLater(Type.WORKFLOW_START, r.workflowName(), r.instanceId());
         }
-        if (status == Status.RUNNING) {
-          // still marked running: its last turn never ended (a crash, an abandoned turn)
+        if (status == Status.RUNNING || rollingBack) {
+          // still marked running: its last turn never ended (a crash, an abandoned turn); a
+          // rollback cannot tell, and records each compensation attempt's start to be safe
           recovering.add(r.uid());
         }
-        updates.add(WorkflowStore.startTurnStmt(r.uid(), now));
+        if (!rollingBack) {
+          updates.add(WorkflowStore.startTurnStmt(r.uid(), now));
+        }
         runnable.add(new InstanceRecord(r.uid(), r.workflowName(), r.instanceId(),
-            Status.RUNNING.wireName(), r.params(), r.output(), r.errorName(), r.errorMessage(),
+            rollingBack ? r.status() : Status.RUNNING.wireName(), r.params(), r.output(), r.errorName(), r.errorMessage(),
             r.triggerSource(), r.versionId(), r.createdAt(), now,
             r.startedAt() == null ? now : r.startedAt(), r.endedAt(), r.dueAt(), r.owner(),
             r.leaseUntil(), r.gen(), r.signals(), r.control()));

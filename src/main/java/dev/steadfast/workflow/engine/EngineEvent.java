@@ -35,6 +35,16 @@ public record EngineEvent(
     SLEEP_COMPLETE,
     ATTEMPT_START,
     ATTEMPT_SUCCESS,
-    ATTEMPT_FAILURE
+    ATTEMPT_FAILURE,
+    /** The instance started running compensations (status rollingBack). */
+    WORKFLOW_ROLLING_BACK,
+    /** A compensation started; {@code step} is the compensated step ({@code charge-1}). */
+    ROLLBACK_START,
+    ROLLBACK_SUCCESS,
+    /** A compensation failed for good: the rollback stops with it. */
+    ROLLBACK_FAILURE,
+    ROLLBACK_ATTEMPT_START,
+    ROLLBACK_ATTEMPT_SUCCESS,
+    ROLLBACK_ATTEMPT_FAILURE
   }
 }

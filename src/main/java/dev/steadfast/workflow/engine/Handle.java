@@ -42,7 +42,12 @@ final class Handle implements WorkflowInstance {
 
   @Override
   public void terminate() {
-    engine.terminate(def, id);
+    engine.terminate(def, id, false);
+  }
+
+  @Override
+  public void terminate(boolean rollback) {
+    engine.terminate(def, id, rollback);
   }
 
   @Override

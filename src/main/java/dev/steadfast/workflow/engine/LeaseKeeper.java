@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * The heartbeat of a server's claims: renews the leases of its running turns, passes on pause
- * requests and lost claims, and starts the retention sweep. It runs on a thread of its own, which
- * nothing else scheduled can delay, with connections of its own ({@link
+ * and rollback requests and lost claims, and starts the retention sweep. It runs on a thread of
+ * its own, which nothing else scheduled can delay, with connections of its own ({@link
  * Transactor#leaseDataSource()}); the same thread probes the database during an outage ({@link
  * DatabaseHealth}). A renewal that does not happen lets the turns' leases lapse, and they stop
  * running steps (Turn#checkpoint) before another server may take them over.
@@ -75,7 +75,10 @@ final class LeaseKeeper {
     return null;
   }
 
-  /** Renews leases, forwards pause requests, drops turns whose claim was lost. */
+  /**
+   * Renews leases, forwards pause and rollback requests (made on other servers), drops turns
+   * whose claim was lost.
+   */
   private void renew() {
     leaseTick = System.nanoTime();
     List<Turn> turns = dispatcher.activeTurns();
@@ -98,6 +101,8 @@ final class LeaseKeeper {
           turn.leaseRenewed(started);
           if ("pause".equals(row.control())) {
             turn.pauseRequested = true;
+          } else if (Rollbacks.TERMINATE_CONTROL.equals(row.control()) && !turn.rollingBack) {
+            turn.requestRollback(); // a terminate with rollback sent to another server
           }
         }
       }

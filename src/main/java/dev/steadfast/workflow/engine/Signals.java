@@ -53,4 +53,16 @@ final class Signals {
       this.errorName = errorName;
     }
   }
+
+  /**
+   * A turn that rolls back replays {@code run} only to learn the compensations of the steps that
+   * have an outcome: it stops at the first step, sleep or wait without one, and starts nothing.
+   */
+  static final class Halt extends Error {
+    private static final long serialVersionUID = 1L;
+
+    Halt() {
+      super("rolling back: no new step starts", null, false, false);
+    }
+  }
 }

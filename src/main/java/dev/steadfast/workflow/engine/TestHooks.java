@@ -20,6 +20,15 @@ public interface TestHooks {
     return Optional.empty();
   }
 
+  /**
+   * A mocked outcome for this attempt of the compensation of do step {@code name} (occurrence
+   * {@code count}), or empty to run it.
+   */
+  default Optional<StepMock> rollback(String workflow, String instanceId, String name, int count,
+      int attempt) {
+    return Optional.empty();
+  }
+
   /** Whether this sleep ends at once. */
   default boolean skipSleep(String workflow, String instanceId, String name) {
     return false;

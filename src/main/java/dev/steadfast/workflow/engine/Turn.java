@@ -3,6 +3,7 @@ package dev.steadfast.workflow.engine;
 import dev.steadfast.workflow.EventTimeoutException;
 import dev.steadfast.workflow.NonRetryableError;
 import dev.steadfast.workflow.ReceivedEvent;
+import dev.steadfast.workflow.Rollback;
 import dev.steadfast.workflow.StepConfig;
 import dev.steadfast.workflow.StepContext;
 import dev.steadfast.workflow.StepFailedException;
@@ -55,7 +56,10 @@ final class Turn implements WorkflowStep {
   /** The error of a turn whose journal write the database refuses, and would refuse again. */
   static final String JOURNAL_WRITE_REJECTED = "JournalWriteRejected";
 
-  /** How a turn ended. */
+  /**
+   * How a turn ended. {@code output} is the workflow's output (COMPLETE) or the rollback's
+   * {@link dev.steadfast.workflow.store.RollbackRecord} (ROLLED_BACK).
+   */
   record Outcome(Kind kind, Object output, String errorName, String errorMessage, long dueAt) {
     enum Kind {
       COMPLETE,
@@ -64,7 +68,11 @@ final class Turn implements WorkflowStep {
       PAUSED,
       ABANDONED,
       /** Not the workflow's failure (see {@link EnvironmentFailure}): run the turn again later. */
-      RETRY
+      RETRY,
+      /** A replay to collect compensations stopped where nothing was recorded (internal). */
+      HALTED,
+      /** The compensations ended (all succeeded, or one failed for good). */
+      ROLLED_BACK
     }
   }
 
@@ -92,6 +100,16 @@ final class Turn implements WorkflowStep {
    * server again is seen as lost and counted, however fast it kills it.
    */
   volatile boolean recovering;
+  /** The compensations registered by this turn's steps, and the rollback that runs them. */
+  final Rollbacks rollbacks = new Rollbacks(this);
+  /**
+   * Rolling back: a replay of {@code run} collects compensations and starts nothing (see {@link
+   * Signals.Halt}); then they run. Set when the turn claimed a rollingBack instance, when {@code
+   * run} failed with compensations registered, or by a terminate with rollback while it runs.
+   */
+  volatile boolean rollingBack;
+  /** Why it rolls back: a terminate with rollback (else the failure of {@code run}). */
+  volatile boolean rollbackForTerminate;
 
   /**
    * @param epoch the claim epoch the claim gave the instance
@@ -106,6 +124,10 @@ final class Turn implements WorkflowStep {
     this.claim = new Claim(instance.uid(), engine.serverId(), epoch, engine.journal().dialect());
     leaseRenewed(claimedAtNanos);
     this.pauseRequested = "pause".equals(instance.control());
+    if (dev.steadfast.workflow.Status.ROLLING_BACK.wireName().equals(instance.status())) {
+      rollingBack = true;
+      rollbackForTerminate = Rollbacks.TERMINATE_CONTROL.equals(instance.control());
+    }
     int maxSeq = -1;
     for (StepRecord s : steps) {
       journal.put(s.key(), s);
@@ -119,6 +141,24 @@ final class Turn implements WorkflowStep {
 
   String uid() {
     return instance.uid();
+  }
+
+  WorkflowEngine engine() {
+    return engine;
+  }
+
+  String workflowName() {
+    return def.name();
+  }
+
+  /** Writes one fenced statement of this turn (see {@link #journal(List)}). */
+  void journalNow(Stmt stmt) {
+    journal(List.of(stmt));
+  }
+
+  /** The recorded result of a succeeded step, as {@code type} (null: its recorded class). */
+  <T> T decodeResult(StepRecord rec, TypeRef<T> type) {
+    return decode(rec, type);
   }
 
   int gen() {
@@ -170,10 +210,39 @@ final class Turn implements WorkflowStep {
     }
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** A terminate with rollback arrived while this turn runs: the step in flight ends first. */
+  void requestRollback() {
+    rollbackForTerminate = true;
+    rollingBack = true;
+  }
+
   Outcome execute() {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(def.workflowClass().getClassLoader());
+    try {
+      Outcome o = runWorkflow();
+      boolean failed = o.kind() == Outcome.Kind.ERRORED
+          && !JOURNAL_WRITE_REJECTED.equals(o.errorName());
+      // rolling back (asked before or while run ran): whatever run reached, the compensations
+      // of every step with an outcome are registered now
+      boolean reached = o.kind() != Outcome.Kind.ABANDONED && o.kind() != Outcome.Kind.RETRY
+          && o.kind() != Outcome.Kind.ERRORED || failed;
+      if (rollingBack ? reached : failed && rollbacks.any()) {
+        try {
+          return rollbacks.rollBack(o.errorName(), o.errorMessage());
+        } catch (Throwable t) {
+          return outcomeOf(t);
+        }
+      }
+      return o;
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
+      Thread.interrupted(); // never hand an interrupted thread back to the pool
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Outcome runWorkflow() {
     try {
       Object params;
       try {
@@ -190,6 +259,17 @@ final class Turn implements WorkflowStep {
         return new Outcome(Outcome.Kind.ABANDONED, null, null, null, 0);
       }
       return new Outcome(Outcome.Kind.COMPLETE, output, null, null, 0);
+    } catch (Throwable t) {
+      return outcomeOf(t);
+    }
+  }
+
+  /** The outcome of a turn that {@code t} ended. */
+  private Outcome outcomeOf(Throwable thrown) {
+    try {
+      throw thrown;
+    } catch (Signals.Halt h) {
+      return new Outcome(Outcome.Kind.HALTED, null, null, null, 0);
     } catch (Signals.Suspend s) {
       return s.pause
           ? new Outcome(Outcome.Kind.PAUSED, null, null, null, 0)
@@ -212,9 +292,6 @@ final class Turn implements WorkflowStep {
             Limits.errorMessage(String.valueOf(t.getMessage())), 0);
       }
       return new Outcome(Outcome.Kind.ERRORED, null, errorName(t), String.valueOf(t.getMessage()), 0);
-    } finally {
-      Thread.currentThread().setContextClassLoader(previous);
-      Thread.interrupted(); // never hand an interrupted thread back to the pool
     }
   }
 
@@ -236,17 +313,67 @@ final class Turn implements WorkflowStep {
 
   @Override
   public <T> T run(String name, StepConfig config, TypeRef<T> type, Callable<T> callable) {
+    return run(name, config, type, callable, null, null);
+  }
+
+  @Override
+  public <T> T run(String name, StepConfig config, TypeRef<T> type, Callable<T> callable,
+      Rollback<T> rollback, StepConfig rollbackConfig) {
     Limits.checkStepName(name);
     checkpoint();
     int count = nextCount("do", name);
-    String key = "do:" + name + "-" + count;
+    String key = StepKind.DO.key(name, count);
     StepRecord rec = journal.get(key);
+    if (rollingBack && (rec == null || !rec.isFinished())) {
+      // nothing new starts; a step waiting for its next attempt has an outcome: its last error
+      if (rollback != null && rec != null && rec.failures() > 0) {
+        rollbacks.register(key, name, count, type, rollback, rollbackConfig);
+      }
+      throw new Signals.Halt();
+    }
+    try {
+      T value = durable(StepKind.DO, rec, key, name, count, config, type, callable);
+      if (rollback != null) {
+        rollbacks.register(key, name, count, type, rollback, rollbackConfig);
+      }
+      return value;
+    } catch (StepFailedException | NonRetryableError e) {
+      if (rollback != null) {
+        rollbacks.register(key, name, count, type, rollback, rollbackConfig);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the compensation of do step {@code name}-{@code count} as a durable step of its own
+   * (nothing if it succeeded before).
+   *
+   * @throws StepFailedException or NonRetryableError when it failed for good
+   */
+  void compensate(String name, int count, StepConfig config, Callable<Object> callable) {
+    checkpoint();
+    String key = StepKind.ROLLBACK.key(name, count);
+    durable(StepKind.ROLLBACK, journal.get(key), key, name, count, config, null, callable);
+  }
+
+  /** The journal row of {@code key} as this turn knows it, or null. */
+  StepRecord journalRow(String key) {
+    return journal.get(key);
+  }
+
+  /**
+   * Durable execution of one step (a do step or a compensation): the recorded outcome if there
+   * is one, else the next attempt.
+   */
+  private <T> T durable(StepKind kind, StepRecord rec, String key, String name, int count,
+      StepConfig config, TypeRef<T> type, Callable<T> callable) {
     StepConfig effective;
     int attempt;
     int failures;
     boolean lostAttempt = false;
     if (rec == null) {
-      if (doSteps.get() >= engine.config().stepLimit()) {
+      if (kind == StepKind.DO && doSteps.get() >= engine.config().stepLimit()) {
         throw new Signals.Fatal("StepLimitExceeded",
             "the instance tried to run more than " + engine.config().stepLimit()
                 + " steps (step '" + name + "'); raise steadfast.workflow.step-limit if it must");
@@ -274,38 +401,40 @@ final class Turn implements WorkflowStep {
           break;
         default:
           throw new Signals.Fatal("JournalError", "step '" + name + "' is recorded as "
-              + rec.state() + ", not as a do step");
+              + rec.state() + ", not as a " + kind.kind + " step");
       }
       effective = StepConfigCodec.read(engine.json(), rec.config(), engine.config().stepDefaults());
       attempt = rec.attempts() + 1;
       failures = rec.failures();
     }
-    return attempt(rec, key, name, count, attempt, failures, lostAttempt, effective, type, callable);
+    return attempt(kind, rec, key, name, count, attempt, failures, lostAttempt, effective, type,
+        callable);
   }
 
-  private <T> T attempt(StepRecord rec, String key, String name, int count, int attempt,
-      int failures, boolean lostAttempt, StepConfig config, TypeRef<T> type, Callable<T> callable) {
+  private <T> T attempt(StepKind kind, StepRecord rec, String key, String name, int count,
+      int attempt, int failures, boolean lostAttempt, StepConfig config, TypeRef<T> type,
+      Callable<T> callable) {
     // writes the step's code joins to its journal row (StepWrites), discarded unless committed
     StepWrites writes = StepWrites.open(claim, gen());
     try {
-      return attempt(writes, rec, key, name, count, attempt, failures, lostAttempt, config, type,
-          callable);
+      return attempt(kind, writes, rec, key, name, count, attempt, failures, lostAttempt, config,
+          type, callable);
     } finally {
       writes.close();
     }
   }
 
-  private <T> T attempt(StepWrites writes, StepRecord rec, String key, String name, int count,
-      int attempt, int failures, boolean lostAttempt, StepConfig config, TypeRef<T> type,
-      Callable<T> callable) {
+  private <T> T attempt(StepKind kind, StepWrites writes, StepRecord rec, String key, String name,
+      int count, int attempt, int failures, boolean lostAttempt, StepConfig config,
+      TypeRef<T> type, Callable<T> callable) {
     long start = engine.now();
     int seq = rec != null ? rec.seq() : nextSeq.getAndIncrement();
     String stepName = name + "-" + count;
     if (attempt == 1) {
-      engine.emit(EngineEvent.Type.STEP_START, def.name(), instance.instanceId(), stepName, 0, null, null);
+      engine.emit(kind.start, def.name(), instance.instanceId(), stepName, 0, null, null);
     }
-    engine.emit(EngineEvent.Type.ATTEMPT_START, def.name(), instance.instanceId(), stepName, attempt, null, null);
-    StepRecord running = new StepRecord(key, seq, "do", name, count, StepState.RUNNING,
+    engine.emit(kind.attemptStart, def.name(), instance.instanceId(), stepName, attempt, null, null);
+    StepRecord running = new StepRecord(key, seq, kind.kind, name, count, StepState.RUNNING,
         StepConfigCodec.write(config), null, null, null, null, attempt, failures, 
         rec != null ? rec.startedAt() : start, null, null, null, null);
     InflightRecorder recorder = new InflightRecorder(running, start, rec == null, lostAttempt);
@@ -319,7 +448,9 @@ final class Turn implements WorkflowStep {
     StepContext previous = StepContext.bind(new StepContext(name, count, attempt, config));
     T value = null;
     Throwable error = null;
-    var mock = engine.hooks().step(def.name(), instance.instanceId(), name, count, attempt);
+    var mock = kind == StepKind.DO
+        ? engine.hooks().step(def.name(), instance.instanceId(), name, count, attempt)
+        : engine.hooks().rollback(def.name(), instance.instanceId(), name, count, attempt);
     enterStep();
     try {
       if (mock.isPresent()) {
@@ -374,7 +505,7 @@ final class Turn implements WorkflowStep {
       } catch (WorkflowException e) {
         throw new Signals.Fatal("StepResultTooLarge", e.getMessage());
       }
-      StepRecord done = new StepRecord(key, seq, "do", name, count, StepState.SUCCEEDED,
+      StepRecord done = new StepRecord(key, seq, kind.kind, name, count, StepState.SUCCEEDED,
           running.config(), json, Json.typeName(value), null, null, attempt, failures,
           running.startedAt(), end, null, null, null);
       AttemptRecord a = new AttemptRecord(attempt, start, end, true, null, null);
@@ -383,12 +514,12 @@ final class Turn implements WorkflowStep {
       stmts.addAll(writes.statements());
       journal(stmts, own);
       writes.committed();
-      if (rec == null) {
+      if (rec == null && kind == StepKind.DO) {
         doSteps.incrementAndGet();
       }
       journal.put(key, done);
-      engine.emit(EngineEvent.Type.ATTEMPT_SUCCESS, def.name(), instance.instanceId(), stepName, attempt, null, null);
-      engine.emit(EngineEvent.Type.STEP_SUCCESS, def.name(), instance.instanceId(), stepName, 0, null, null);
+      engine.emit(kind.attemptSuccess, def.name(), instance.instanceId(), stepName, attempt, null, null);
+      engine.emit(kind.success, def.name(), instance.instanceId(), stepName, 0, null, null);
       return value;
     }
     String errorName = errorName(error);
@@ -399,22 +530,22 @@ final class Turn implements WorkflowStep {
     long delay = engine.hooks().skipRetryDelay(def.name(), instance.instanceId()) ? 0
         : config.backoff().delayAfter(failed, config.delay()).toMillis();
     Long due = last ? null : end + delay;
-    StepRecord after = new StepRecord(key, seq, "do", name, count,
+    StepRecord after = new StepRecord(key, seq, kind.kind, name, count,
         last ? StepState.FAILED : StepState.RETRYING, running.config(), null,
         nonRetryable ? NON_RETRYABLE : null, errorName, message, attempt, failed,
         running.startedAt(), last ? end : null, due, null, null);
     AttemptRecord a = new AttemptRecord(attempt, start, end, false, errorName, message);
     journal(endOfAttempt(key, attempt, start, lostAttempt, insert, startWritten, after, a));
-    if (rec == null) {
+    if (rec == null && kind == StepKind.DO) {
       doSteps.incrementAndGet();
     }
     journal.put(key, after);
-    engine.emit(EngineEvent.Type.ATTEMPT_FAILURE, def.name(), instance.instanceId(), stepName, attempt,
+    engine.emit(kind.attemptFailure, def.name(), instance.instanceId(), stepName, attempt,
         errorName, message);
     if (!last) {
       throw new Signals.Suspend(due, false);
     }
-    engine.emit(EngineEvent.Type.STEP_FAILURE, def.name(), instance.instanceId(), stepName, 0, errorName, message);
+    engine.emit(kind.failure, def.name(), instance.instanceId(), stepName, 0, errorName, message);
     if (nonRetryable) {
       throw (NonRetryableError) error;
     }
@@ -455,14 +586,15 @@ final class Turn implements WorkflowStep {
         + " end before the attempt ended; it is not tried again"
         + " (steadfast.workflow.max-lost-attempts = " + engine.config().maxLostAttempts() + ")";
     long now = engine.now();
-    StepRecord failed = new StepRecord(key, rec.seq(), "do", name, count, StepState.FAILED,
+    StepRecord failed = new StepRecord(key, rec.seq(), rec.kind(), name, count, StepState.FAILED,
         rec.config(), null, null, ATTEMPTS_LOST, message, rec.attempts(), rec.failures(),
         rec.startedAt(), now, null, null, null);
     journal(new ArrayList<>(List.of(
         WorkflowStore.markLostAttemptsStmt(claim, gen(), key, 0, now),
         WorkflowStore.updateStepStmt(claim, gen(), failed))));
     journal.put(key, failed);
-    engine.emit(EngineEvent.Type.STEP_FAILURE, def.name(), instance.instanceId(), stepName, 0,
+    engine.emit(StepKind.ROLLBACK.kind.equals(rec.kind()) ? EngineEvent.Type.ROLLBACK_FAILURE
+        : EngineEvent.Type.STEP_FAILURE, def.name(), instance.instanceId(), stepName, 0,
         ATTEMPTS_LOST, message);
     return new StepFailedException(stepName, ATTEMPTS_LOST, message, null);
   }
@@ -543,6 +675,9 @@ final class Turn implements WorkflowStep {
     StepRecord rec = journal.get(key);
     long now = engine.now();
     String stepName = name + "-" + count;
+    if (rollingBack && (rec == null || !StepState.SLEPT.equals(rec.state()))) {
+      throw new Signals.Halt();
+    }
     if (rec == null) {
       long due = until != null ? until.toEpochMilli() : now + duration.toMillis();
       if (engine.hooks().skipSleep(def.name(), instance.instanceId(), name)) {
@@ -601,6 +736,9 @@ final class Turn implements WorkflowStep {
     }
     if (rec != null && StepState.TIMED_OUT.equals(rec.state())) {
       throw new EventTimeoutException(rec.errorMessage());
+    }
+    if (rollingBack) {
+      throw new Signals.Halt();
     }
     long now = engine.now();
     int seq = rec != null ? rec.seq() : nextSeq.getAndIncrement();
@@ -697,7 +835,8 @@ final class Turn implements WorkflowStep {
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
         results.add(null);
-        if (c instanceof Signals.Abandon || c instanceof Signals.Fatal) {
+        if (c instanceof Signals.Abandon || c instanceof Signals.Fatal
+            || c instanceof Signals.Halt) {
           failure = precedence(failure, c);
         } else if (c instanceof Signals.Suspend s) {
           if (suspend == null || s.pause || (!suspend.pause && s.dueAt < suspend.dueAt)) {
@@ -747,7 +886,7 @@ final class Turn implements WorkflowStep {
       throw new Signals.Abandon("the lease on instance " + instance.instanceId()
           + " was not renewed in time");
     }
-    if (pauseRequested) {
+    if (pauseRequested && !rollingBack) {
       throw new Signals.Suspend(0, true);
     }
   }

@@ -3,6 +3,7 @@ package dev.steadfast.workflow.engine;
 import dev.steadfast.workflow.ErrorInfo;
 import dev.steadfast.workflow.InstanceStatus;
 import dev.steadfast.workflow.RestartFrom;
+import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.WorkflowClient;
 import dev.steadfast.workflow.WorkflowClient.NewInstance;
@@ -60,6 +61,7 @@ public final class WorkflowEngine {
   private final AttemptMonitor monitor;
   private final DatabaseHealth health;
   private final ServerPresence presence;
+  private final RollbackControl rollbacks = new RollbackControl(this);
   private volatile boolean started;
   private volatile TestHooks hooks = TestHooks.NONE;
   /** Turns of an instance that failed in a row not by the workflow's fault: the back-off. */
@@ -417,9 +419,16 @@ public final class WorkflowEngine {
   }
 
   InstanceStatus status(WorkflowDefinition def, String instanceId) {
-    InstanceRecord r = record(def, instanceId);
-    ErrorInfo error = r.errorName() == null ? null : new ErrorInfo(r.errorName(), r.errorMessage());
-    return new InstanceStatus(Status.fromWireName(r.status()), error, r.output(), json::read);
+    return tx.inTransaction(em -> {
+      InstanceRecord r = store.instance(em, def.name(), instanceId);
+      if (r == null) {
+        throw notFound(instanceId);
+      }
+      ErrorInfo error = r.errorName() == null ? null
+          : new ErrorInfo(r.errorName(), r.errorMessage());
+      return new InstanceStatus(Status.fromWireName(r.status()), error, r.output(), json::read,
+          RollbackControl.outcome(em, r));
+    });
   }
 
   /** Everything recorded for an instance: the row, its steps in order, their attempts. */
@@ -432,13 +441,17 @@ public final class WorkflowEngine {
       }
       List<StepRecord> steps = store.steps(em, r.uid(), r.gen());
       Map<String, List<AttemptRecord>> attempts = store.attempts(em, r.uid(), r.gen());
-      return new InstanceView(r, steps, attempts);
+      return new InstanceView(r, steps, attempts, RollbackControl.outcome(em, r));
     });
   }
 
-  /** An instance with its journal. */
+  /**
+   * An instance with its journal (compensations are steps of kind {@code rollback}) and its
+   * rollback (null when none ran).
+   */
   public record InstanceView(
-      InstanceRecord instance, List<StepRecord> steps, Map<String, List<AttemptRecord>> attempts) {}
+      InstanceRecord instance, List<StepRecord> steps, Map<String, List<AttemptRecord>> attempts,
+      RollbackOutcome rollback) {}
 
   private static WorkflowException notFound(String id) {
     return new WorkflowException(Reason.INSTANCE_NOT_FOUND, "instance '" + id + "' not found");
@@ -450,7 +463,7 @@ public final class WorkflowEngine {
     boolean[] pausedNow = new boolean[1];
     String uid = control(def, instanceId, (em, e) -> {
       Status s = Status.fromWireName(e.getStatus());
-      if (s.isFinished()) {
+      if (s.isFinished() || s == Status.ROLLING_BACK) {
         throw illegal(instanceId, s, "pause");
       }
       if (s == Status.PAUSED || s == Status.WAITING_FOR_PAUSE) {
@@ -503,11 +516,19 @@ public final class WorkflowEngine {
     }
   }
 
-  void terminate(WorkflowDefinition def, String instanceId) {
+  void terminate(WorkflowDefinition def, String instanceId, boolean rollback) {
+    if (rollback) {
+      rollbacks.terminate(def, instanceId);
+      return;
+    }
     String uid = control(def, instanceId, (em, e) -> {
       Status s = Status.fromWireName(e.getStatus());
       if (s.isFinished()) {
         throw illegal(instanceId, s, "terminate");
+      }
+      if (s == Status.ROLLING_BACK) {
+        e.setRollback(new dev.steadfast.workflow.store.RollbackRecord(
+            RollbackOutcome.State.CANCELLED.wireName(), null, null, null));
       }
       e.setStatus(Status.TERMINATED.wireName());
       e.setEndedAt(now());
@@ -542,6 +563,7 @@ public final class WorkflowEngine {
         store.carryOver(em, e.getUid(), oldGen, newGen, step.seq());
       }
       e.setGen(newGen);
+      e.setRollback(null);
       e.setStatus(Status.QUEUED.wireName());
       e.setOutput(null);
       e.setErrorName(null);
@@ -591,7 +613,7 @@ public final class WorkflowEngine {
   }
 
   /** A control change under a row lock; bumps the signal count when it changed something. */
-  private String control(WorkflowDefinition def, String instanceId, ControlChange change) {
+  String control(WorkflowDefinition def, String instanceId, ControlChange change) {
     return tx.inTransaction(em -> {
       InstanceEntity e = store.lockInstance(em, def.name(), instanceId);
       if (e == null) {
@@ -606,11 +628,11 @@ public final class WorkflowEngine {
   }
 
   @FunctionalInterface
-  private interface ControlChange {
+  interface ControlChange {
     boolean apply(EntityManager em, InstanceEntity e);
   }
 
-  private static WorkflowException illegal(String id, Status s, String what) {
+  static WorkflowException illegal(String id, Status s, String what) {
     return new WorkflowException(Reason.ILLEGAL_STATE,
         "cannot " + what + " instance '" + id + "': it is " + s.wireName());
   }
@@ -637,6 +659,8 @@ public final class WorkflowEngine {
         }
         if (release(turn, false, Status.COMPLETE, null, out, null, null, now)) {
           emit(Type.WORKFLOW_SUCCESS, wf, r.instanceId(), null, 0, null, null);
+        } else {
+          settleConflict(turn); // a terminate with rollback may wait for it
         }
       }
       case ERRORED -> {
@@ -644,10 +668,15 @@ public final class WorkflowEngine {
             outcome.errorMessage(), now)) {
           emit(Type.WORKFLOW_FAILURE, wf, r.instanceId(), null, 0, outcome.errorName(),
               outcome.errorMessage());
+        } else {
+          settleConflict(turn);
         }
       }
+      case ROLLED_BACK -> rollbacks.end(turn, outcome, now);
       case SUSPENDED -> {
-        if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
+        if (turn.rollingBack) {
+          rollbacks.waitUntil(turn, outcome.dueAt(), now);
+        } else if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
           dispatcher.wakeAt(outcome.dueAt());
         } else {
           settleConflict(turn);
@@ -682,7 +711,9 @@ public final class WorkflowEngine {
     long due = now() + delay;
     LOG.warning("turn of instance " + r.instanceId() + " of workflow " + r.workflowName()
         + " failed (" + why + "), not by the workflow's fault; it runs again in " + delay + " ms");
-    if (release(turn, true, Status.WAITING, due, null, null, null, now())) {
+    if (turn.rollingBack) {
+      rollbacks.waitUntil(turn, due, now());
+    } else if (release(turn, true, Status.WAITING, due, null, null, null, now())) {
       dispatcher.wakeAt(due);
     } else {
       settleConflict(turn);
@@ -719,6 +750,13 @@ public final class WorkflowEngine {
       e.setOwner(null);
       e.setLeaseUntil(null);
       e.setModifiedAt(now);
+      if (Rollbacks.TERMINATE_CONTROL.equals(e.getControl())
+          || Status.ROLLING_BACK.wireName().equals(e.getStatus())) {
+        // rolls back in a turn of its own (which keeps the request: it says why)
+        e.setStatus(Status.ROLLING_BACK.wireName());
+        e.setDueAt(now);
+        return true;
+      }
       if ("pause".equals(e.getControl())) {
         e.setStatus(Status.PAUSED.wireName());
         e.setControl(null);
@@ -881,6 +919,10 @@ public final class WorkflowEngine {
     return tx.inTransaction(em -> store.nextWake(em, config.serverId()));
   }
 
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
   /** Runs a dispatch poll now (tests, operators). */
   public void pollNow() {
     dispatcher.poll();
@@ -1019,7 +1061,7 @@ public final class WorkflowEngine {
           statuses, null, null, true, a, u, 200));
       for (InstanceRecord r : page) {
         try {
-          terminate(def, r.instanceId());
+          terminate(def, r.instanceId(), false);
           n++;
         } catch (WorkflowException e) {
           // finished or deleted between the listing and now: nothing to terminate

@@ -57,7 +57,34 @@ public class InstanceEntity {
   long signals;
   String control;
 
+  /** See V8__rollbacks.sql: the outcome of the instance's rollback, null when none ran. */
+  @Column(name = "rollback_outcome")
+  String rollbackOutcome;
+
+  @Column(name = "rollback_step")
+  String rollbackStep;
+
+  @Column(name = "rollback_error_name")
+  String rollbackErrorName;
+
+  @Column(name = "rollback_error_message")
+  String rollbackErrorMessage;
+
   public InstanceEntity() {}
+
+  /** The stored rollback outcome (null when no rollback ended). */
+  public RollbackRecord rollback() {
+    return rollbackOutcome == null ? null
+        : new RollbackRecord(rollbackOutcome, rollbackStep, rollbackErrorName, rollbackErrorMessage);
+  }
+
+  /** Sets (or with null clears) the stored rollback outcome. */
+  public void setRollback(RollbackRecord r) {
+    rollbackOutcome = r == null ? null : r.outcome();
+    rollbackStep = r == null ? null : r.step();
+    rollbackErrorName = r == null ? null : r.errorName();
+    rollbackErrorMessage = r == null ? null : r.errorMessage();
+  }
 
   InstanceRecord toRecord() {
     return new InstanceRecord(

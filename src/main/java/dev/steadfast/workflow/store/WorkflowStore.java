@@ -667,8 +667,8 @@ public final class WorkflowStore {
 
   /**
    * Ends a turn: writes the outcome and gives up the claim, unless the row changed since the turn
-   * began (another owner or claim epoch, a new generation, or a signal). Its count is 1 if it was
-   * written.
+   * began (another owner or claim epoch, a new generation, or a signal) or a terminate with
+   * rollback is pending. Its count is 1 if it was written.
    */
   public static JournalWriter.Stmt releaseStmt(Claim c, int gen,
       long seenSignals, boolean checkSignals, String status, Long dueAt, String output,
@@ -677,6 +677,8 @@ public final class WorkflowStore {
         + " error_message = ?, ended_at = ?, modified_at = ?, owner = NULL, lease_until = NULL,"
         + " control = NULL, started_at = COALESCE(started_at, ?)"
         + " WHERE uid = ? AND owner = ? AND epoch = ? AND gen = ?"
+        // a terminate with rollback (see engine.Rollbacks) waits for the turn: not overwritten
+        + " AND (control IS NULL OR control <> 'rollback')"
         + (checkSignals ? " AND signals = ?" : "");
     List<Object> p = new ArrayList<>(List.of(status, JournalWriter.nullOf(dueAt),
         JournalWriter.nullOf(output), JournalWriter.nullOf(errorName),

@@ -18,6 +18,7 @@ public final class Introspector {
   private final Map<String, AtomicInteger> stepTimeouts = new ConcurrentHashMap<>();
   private final Map<String, Optional<Object>> events = new ConcurrentHashMap<>();
   private final Map<String, Boolean> eventTimeouts = new ConcurrentHashMap<>();
+  private final Map<String, ErrorMock> rollbackErrors = new ConcurrentHashMap<>();
 
   private record ErrorMock(RuntimeException error, AtomicInteger remaining) {}
 
@@ -48,6 +49,21 @@ public final class Introspector {
   /** Every attempt of the step throws {@code error}. */
   public Introspector mockStepError(String stepName, RuntimeException error) {
     return mockStepError(stepName, error, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The next {@code times} attempts of the compensation of step {@code stepName} (see {@link
+   * dev.steadfast.workflow.Rollback}) throw {@code error} instead of running it; with more
+   * failures than its retries allow, the rollback fails there.
+   */
+  public Introspector mockRollbackError(String stepName, RuntimeException error, int times) {
+    rollbackErrors.put(stepName, new ErrorMock(error, new AtomicInteger(times)));
+    return this;
+  }
+
+  /** Every attempt of the compensation of step {@code stepName} throws {@code error}. */
+  public Introspector mockRollbackError(String stepName, RuntimeException error) {
+    return mockRollbackError(stepName, error, Integer.MAX_VALUE);
   }
 
   /** The step's next {@code times} attempts time out. */
@@ -82,6 +98,14 @@ public final class Introspector {
     if (stepResults.containsKey(name)) {
       Object v = stepResults.get(name);
       return Optional.of(new StepMock(v == NULL ? null : v, null, false));
+    }
+    return Optional.empty();
+  }
+
+  Optional<StepMock> rollback(String name) {
+    ErrorMock e = rollbackErrors.get(name);
+    if (e != null && e.remaining().getAndDecrement() > 0) {
+      return Optional.of(new StepMock(null, e.error(), false));
     }
     return Optional.empty();
   }

@@ -232,6 +232,20 @@ public final class WorkflowTestEnvironment implements AutoCloseable {
     }
 
     @Override
+    public Optional<StepMock> rollback(String workflow, String instanceId, String name, int count,
+        int attempt) {
+      for (Introspector i : of(workflow, instanceId)) {
+        if (i != null) {
+          Optional<StepMock> m = i.rollback(name);
+          if (m.isPresent()) {
+            return m;
+          }
+        }
+      }
+      return Optional.empty();
+    }
+
+    @Override
     public boolean skipSleep(String workflow, String instanceId, String name) {
       for (Introspector i : of(workflow, instanceId)) {
         if (i != null && i.sleepsDisabled()) {

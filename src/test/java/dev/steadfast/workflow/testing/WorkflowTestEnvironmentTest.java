@@ -8,6 +8,7 @@ import dev.steadfast.examples.InvoiceWorkflow;
 import dev.steadfast.examples.ResilientCallWorkflow;
 import dev.steadfast.workflow.InstanceStatus;
 import dev.steadfast.workflow.NonRetryableError;
+import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.WorkflowInstance;
 import java.time.Duration;
@@ -69,6 +70,51 @@ class WorkflowTestEnvironmentTest {
     var attempts = env.engine().view("invoice", "c-3").attempts().get("do:send invoice-1");
     assertEquals(3, attempts.size());
     assertEquals("smtp down", attempts.get(0).errorMessage());
+  }
+
+  @Test
+  void whenSendingFailsForGoodTheInvoiceIsVoidedAndTheChargeRefunded() {
+    env.introspect("c-9").disableSleeps().disableRetryDelays();
+    WorkflowInstance i = env.<InvoiceWorkflow.Cart>client("invoice").create("c-9",
+        new InvoiceWorkflow.Cart("nobody", List.of(new InvoiceWorkflow.Line("book", 2, 1500)), null));
+    InstanceStatus s = env.awaitStatus(i, Status.ERRORED);
+    assertEquals("no mailbox for 'nobody'", s.error().message());
+    assertEquals(RollbackOutcome.State.ROLLED_BACK, s.rollback().state());
+    var rollbacks = env.engine().view("invoice", "c-9").steps().stream()
+        .filter(x -> x.kind().equals("rollback")).map(x -> x.name() + ":" + x.state()).toList();
+    assertEquals(List.of("create invoice:succeeded", "charge cart:succeeded"), rollbacks,
+        "the invoice is voided, then the charge refunded");
+  }
+
+  @Test
+  void aMockedCompensationFailureFailsTheRollbackThere() {
+    env.introspect("c-10").disableSleeps().disableRetryDelays()
+        .mockRollbackError("create invoice", new IllegalStateException("ledger locked"));
+    WorkflowInstance i = env.<InvoiceWorkflow.Cart>client("invoice").create("c-10",
+        new InvoiceWorkflow.Cart("nobody", List.of(), "1 day"));
+    InstanceStatus s = env.awaitStatus(i, Status.ERRORED);
+    RollbackOutcome r = s.rollback();
+    assertEquals(RollbackOutcome.State.FAILED, r.state());
+    assertEquals("create invoice-1", r.step());
+    assertEquals("ledger locked", r.error().message());
+    var attempts = env.engine().view("invoice", "c-10").attempts()
+        .get("rollback:create invoice-1");
+    assertEquals(6, attempts.size(), "the default retries (5) of a compensation, no delay");
+    assertTrue(env.engine().view("invoice", "c-10").steps().stream()
+        .noneMatch(x -> x.key().equals("rollback:charge cart-1")),
+        "the refund, after the failed compensation, did not run");
+  }
+
+  @Test
+  void aCompensationMockedToFailTwiceSucceedsOnItsThirdAttempt() {
+    env.introspectAll("invoice").disableSleeps().disableRetryDelays()
+        .mockRollbackError("charge cart", new IllegalStateException("bank busy"), 2);
+    WorkflowInstance i = env.<InvoiceWorkflow.Cart>client("invoice").create("c-11",
+        new InvoiceWorkflow.Cart("nobody", List.of(), null));
+    InstanceStatus s = env.awaitStatus(i, Status.ERRORED);
+    assertEquals(RollbackOutcome.State.ROLLED_BACK, s.rollback().state());
+    assertEquals(3, env.engine().view("invoice", "c-11").attempts().get("rollback:charge cart-1")
+        .size());
   }
 
   @Test

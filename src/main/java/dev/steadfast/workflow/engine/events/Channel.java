@@ -88,7 +88,8 @@ final class Channel {
       }
       boolean status = e.type().equals("workflow_queued") && view.instance().startedAt() != null
           || e.type().equals("workflow_running") || e.type().equals("workflow_waiting")
-          || e.type().equals("workflow_paused") || e.type().equals("workflow_waiting_for_pause");
+          || e.type().equals("workflow_paused") || e.type().equals("workflow_waiting_for_pause")
+          || e.type().equals("workflow_rolling_back");
       if (status && e.type().equals(lastStatusType)) {
         continue; // the same status, only the row's modification time moved
       }

@@ -186,7 +186,7 @@ public final class EventHub implements EngineListener {
   }
 
   private static List<InstanceEvent> derive(InstanceView v) {
-    return EventLog.derive(v.instance(), v.steps(), v.attempts());
+    return EventLog.derive(v.instance(), v.steps(), v.attempts(), v.rollback());
   }
 
   private static String key(String workflow, String instanceId) {

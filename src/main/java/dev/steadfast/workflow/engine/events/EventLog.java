@@ -2,6 +2,7 @@ package dev.steadfast.workflow.engine.events;
 
 import dev.steadfast.workflow.ErrorInfo;
 import dev.steadfast.workflow.InstanceEvent;
+import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.engine.Json;
 import dev.steadfast.workflow.store.AttemptRecord;
@@ -36,6 +37,15 @@ public final class EventLog {
   /** The events recorded for {@code r}, in order, with their ids. */
   public static List<InstanceEvent> derive(
       InstanceRecord r, List<StepRecord> steps, Map<String, List<AttemptRecord>> attempts) {
+    return derive(r, steps, attempts, null);
+  }
+
+  /**
+   * As above, for an instance whose rollback ended with {@code rollback} (null: none ran): its
+   * terminal event carries it (a {@link RollbackOutcome}) in the field {@code rollback}.
+   */
+  public static List<InstanceEvent> derive(InstanceRecord r, List<StepRecord> steps,
+      Map<String, List<AttemptRecord>> attempts, RollbackOutcome rollback) {
     List<Draft> drafts = new ArrayList<>();
     drafts.add(new Draft(r.createdAt(), FIRST, 0, "workflow_queued", Map.of()));
     if (r.startedAt() != null) {
@@ -61,6 +71,9 @@ public final class EventLog {
         }
         default -> "workflow_terminated";
       };
+      if (rollback != null) {
+        f.put("rollback", rollback);
+      }
       drafts.add(new Draft(end, LAST, 1, type, f));
     } else if (status != Status.UNKNOWN && (status != Status.QUEUED || r.startedAt() != null)) {
       drafts.add(new Draft(r.modifiedAt(), LAST, 0, statusType(status), Map.of()));
@@ -87,6 +100,7 @@ public final class EventLog {
       case PAUSED -> "workflow_paused";
       case WAITING -> "workflow_waiting";
       case WAITING_FOR_PAUSE -> "workflow_waiting_for_pause";
+      case ROLLING_BACK -> "workflow_rolling_back";
       default -> throw new IllegalArgumentException("not a transient status: " + s);
     };
   }
@@ -123,18 +137,24 @@ public final class EventLog {
               ? "wait_completed" : "wait_timed_out", e));
         }
       }
-      default -> doStep(out, s, attempts);
+      case "rollback" -> doStep(out, s, attempts, "rollback_", "rollback_attempt_");
+      default -> doStep(out, s, attempts, "step_", "attempt_");
     }
   }
 
-  private static void doStep(List<Draft> out, StepRecord s, List<AttemptRecord> attempts) {
+  /**
+   * A do step ({@code step_started}, {@code attempt_started}, …) or a compensation ({@code
+   * rollback_started}, {@code rollback_attempt_started}, …, named after the step it undoes).
+   */
+  private static void doStep(List<Draft> out, StepRecord s, List<AttemptRecord> attempts,
+      String stepPrefix, String attemptPrefix) {
     Map<String, Object> start = new LinkedHashMap<>();
     start.put("stepName", s.name());
     start.put("count", s.occurrence());
     if (s.config() != null) {
       start.put("config", s.config());
     }
-    out.add(new Draft(s.startedAt(), s.seq(), 0, "step_started", start));
+    out.add(new Draft(s.startedAt(), s.seq(), 0, stepPrefix + "started", start));
     for (int i = 0; i < attempts.size(); i++) {
       AttemptRecord a = attempts.get(i);
       int slot = 2 * a.attempt();
@@ -142,13 +162,13 @@ public final class EventLog {
       f.put("stepName", s.name());
       f.put("count", s.occurrence());
       f.put("attempt", a.attempt());
-      out.add(new Draft(a.startedAt(), s.seq(), slot - 1, "attempt_started", f));
+      out.add(new Draft(a.startedAt(), s.seq(), slot - 1, attemptPrefix + "started", f));
       if (a.endedAt() == null) {
         continue;
       }
       Map<String, Object> e = new LinkedHashMap<>(f);
       if (Boolean.TRUE.equals(a.success())) {
-        out.add(new Draft(a.endedAt(), s.seq(), slot, "attempt_completed", e));
+        out.add(new Draft(a.endedAt(), s.seq(), slot, attemptPrefix + "completed", e));
         continue;
       }
       Long delay = retryDelay(s, attempts, i);
@@ -156,7 +176,7 @@ public final class EventLog {
         e.put("retryDelayMs", delay);
       }
       e.put("error", new ErrorInfo(nz(a.errorName()), nz(a.errorMessage())));
-      out.add(new Draft(a.endedAt(), s.seq(), slot, "attempt_errored", e));
+      out.add(new Draft(a.endedAt(), s.seq(), slot, attemptPrefix + "errored", e));
     }
     if (StepState.SUCCEEDED.equals(s.state()) || StepState.FAILED.equals(s.state())) {
       long end = s.endedAt() != null ? s.endedAt() : s.startedAt();
@@ -165,10 +185,10 @@ public final class EventLog {
       f.put("count", s.occurrence());
       if (StepState.SUCCEEDED.equals(s.state())) {
         f.put("output", s.result() == null ? "null" : s.result());
-        out.add(new Draft(end, s.seq(), LAST, "step_completed", f));
+        out.add(new Draft(end, s.seq(), LAST, stepPrefix + "completed", f));
       } else {
         f.put("error", new ErrorInfo(nz(s.errorName()), nz(s.errorMessage())));
-        out.add(new Draft(end, s.seq(), LAST, "step_errored", f));
+        out.add(new Draft(end, s.seq(), LAST, stepPrefix + "errored", f));
       }
     }
   }
