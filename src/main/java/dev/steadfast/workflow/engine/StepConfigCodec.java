@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The JSON form of a step config as recorded in the journal and shown in instance details:
  * {@code {"retries":{"limit":5,"delay":10000,"backoff":"exponential"},"timeout":600000}} (times in
- * milliseconds, limit -1 for unlimited).
+ * milliseconds, limit -1 for unlimited), with {@code "sensitive":true} added for a sensitive step
+ * (the flag {@link Redaction} reads). A delay function is code, not data: it is not recorded, the
+ * step passes it again on every run, and the delays it chose are recorded as due times.
  */
 final class StepConfigCodec {
   private StepConfigCodec() {}
@@ -16,7 +18,7 @@ final class StepConfigCodec {
   static String write(StepConfig c) {
     return "{\"retries\":{\"limit\":" + c.limit() + ",\"delay\":" + c.delay().toMillis()
         + ",\"backoff\":\"" + c.backoff().wireName() + "\"},\"timeout\":" + c.timeout().toMillis()
-        + "}";
+        + (c.isSensitive() ? "," + Redaction.SENSITIVE_FLAG : "") + "}";
   }
 
   @SuppressWarnings("unchecked")
@@ -30,6 +32,8 @@ final class StepConfigCodec {
         ((Number) r.get("limit")).intValue(),
         Duration.ofMillis(((Number) r.get("delay")).longValue()),
         Backoff.fromWireName((String) r.get("backoff")),
-        Duration.ofMillis(((Number) m.get("timeout")).longValue()));
+        Duration.ofMillis(((Number) m.get("timeout")).longValue()),
+        null,
+        Boolean.TRUE.equals(m.get("sensitive")));
   }
 }
