@@ -183,6 +183,15 @@ class ApiIT {
     String base = "/workflows/resilient-call/instances/";
     String id = create("resilient-call",
         "{\"instance_id\":\"step-out\",\"params\":{\"failures\":1,\"refuse\":false}}");
+    try {
+      stepOutputs(base, id);
+    } finally {
+      // listPagingDeleteAndTerminateAll counts the resilient-call instances
+      ok(api.send("POST", base + "batch/delete", "{\"instances\":[\"" + id + "\"]}"));
+    }
+  }
+
+  private void stepOutputs(String base, String id) {
     JsonObject d = awaitStatus("resilient-call", id, "complete");
     // the api key step is sensitive: recorded, but redacted in the details
     JsonObject key = d.getJsonArray("steps").getJsonObject(0);

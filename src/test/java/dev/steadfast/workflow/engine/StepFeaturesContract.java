@@ -118,6 +118,9 @@ abstract class StepFeaturesContract {
     // each failure asked once, however often run replayed
     assertEquals(List.of("1:boom-1", "2:boom-2"), DELAY_CALLS.get(id));
     InstanceView v = h.engine.view("custom-delay", id);
+    // recorded as Cloudflare does, which wrangler reads as "dynamic delay"
+    assertTrue(step(v, "do:flaky-1").config().contains("\"delay\":\"[dynamic]\""),
+        step(v, "do:flaky-1").config());
     List<AttemptRecord> a = v.attempts().get("do:flaky-1");
     assertEquals(3, a.size());
     assertTrue(a.get(1).startedAt() - a.get(0).endedAt() >= 60, a.toString());
@@ -130,6 +133,13 @@ abstract class StepFeaturesContract {
         StepOutputs.find(v, flaky, StepOutputs.STEP, 3).orElseThrow());
     assertTrue(StepOutputs.find(v, flaky, StepOutputs.STEP, 4).isEmpty());
     assertTrue(StepOutputs.find(v, flaky, StepOutputs.WAIT_FOR_EVENT, null).isEmpty());
+
+    // a function returning a negative delay fails the step for good, with a clear error
+    String bad = id();
+    var s = h.await(client("custom-delay").create(bad, -1), Status.ERRORED);
+    assertEquals("RetryDelayError", s.error().name());
+    assertTrue(s.error().message().contains("returned PT-0.001S"), s.error().message());
+    assertEquals(1, ran(bad, "flaky"));
   }
 
   @Test
@@ -232,7 +242,7 @@ abstract class StepFeaturesContract {
         EngineHarness.fastConfig("one-worker").withWorkers(1))).start();
     try {
       String sleeper = id();
-      WorkflowInstance s = one.engine.client("sleeper").create(sleeper, 100);
+      WorkflowInstance s = one.engine.client("sleeper").create(sleeper, 2_000);
       one.await(s, Status.WAITING);
       StepFeatureWorkflows.gate = new CountDownLatch(1);
       String gate = id();
@@ -246,6 +256,10 @@ abstract class StepFeaturesContract {
         newcomers.add(one.engine.client("newcomer").create(id(), null));
       }
       long due = step(one.engine.view("sleeper", sleeper), "sleep:nap-1").dueAt();
+      // the point of the test: the newcomers were due before the sleeper
+      long lastQueued = one.engine.view("newcomer", newcomers.get(3).id()).instance().createdAt();
+      assertTrue(lastQueued < due, "the machine is too slow for this test: queued at "
+          + lastQueued + ", the sleeper wakes at " + due);
       while (System.currentTimeMillis() <= due + 20) {
         EngineHarness.sleep(5);
       }
