@@ -269,6 +269,16 @@ public final class AgentWorkflowStep<A extends Agent<?>, PROGRESS> implements Wo
     return step.all(branches);
   }
 
+  @Override
+  public <T> T race(String name, TypeRef<T> type, List<Callable<T>> branches) {
+    return step.race(name, type, branches);
+  }
+
+  @Override
+  public <T> T any(String name, TypeRef<T> type, List<Callable<T>> branches) {
+    return step.any(name, type, branches);
+  }
+
   private Origin origin() {
     if (origin == null) {
       throw new IllegalStateException("workflow instance " + instanceId

@@ -35,6 +35,8 @@ public class ApiError extends RuntimeException {
   public static final int TOO_LARGE = 10413;
   /** The same instance id twice in one batch (400). */
   public static final int DUPLICATE_IN_BATCH = 10415;
+  /** The instance has no step (or attempt) by that name and type (404). */
+  public static final int STEP_NOT_FOUND = 10420;
   /** No agent class or persisted agent instance by that name (agents admin view). */
   public static final int AGENT_NOT_FOUND = 10404;
   /** The server is still starting, or cannot reach its database (503, with Retry-After). */

@@ -1,6 +1,7 @@
 package dev.steadfast.api;
 
 import dev.steadfast.workflow.RollbackOutcome;
+import dev.steadfast.workflow.engine.Redaction;
 import dev.steadfast.workflow.engine.WorkflowEngine.InstanceView;
 import dev.steadfast.workflow.engine.WorkflowEngine.WorkflowInfo;
 import dev.steadfast.workflow.store.AttemptRecord;
@@ -161,6 +162,24 @@ final class Wire {
         .build();
   }
 
+  /**
+   * A do step's output as the details show it: redacted when sensitive, and abbreviated past
+   * {@link #DETAILS_OUTPUT_LIMIT} characters (the step endpoint, {@link StepOutputs}, has it
+   * whole), so one huge result does not make every details request of the instance huge.
+   */
+  static JsonValue output(StepRecord s) {
+    String shown = Redaction.shownResult(s);
+    if (shown != null && shown.length() > DETAILS_OUTPUT_LIMIT) {
+      return Jsonp.P.createValue(shown.substring(0, DETAILS_OUTPUT_LIMIT) + "… (abbreviated: "
+          + shown.length() + " characters of JSON; GET …/instances/{id}/step?name="
+          + s.name() + "-" + s.occurrence() + "&type=step returns it whole)");
+    }
+    return json(shown);
+  }
+
+  /** Longest step output (JSON characters) the instance details show unabbreviated: 64 KiB. */
+  static final int DETAILS_OUTPUT_LIMIT = 64 * 1024;
+
   private static JsonObject step(StepRecord s, List<AttemptRecord> attempts) {
     String name = s.name() + "-" + s.occurrence();
     if ("rollback".equals(s.kind())) {
@@ -205,7 +224,7 @@ final class Wire {
     return b.add("type", "step")
         .add("end", time(s.endedAt()))
         .add("success", success)
-        .add("output", json(s.result()))
+        .add("output", output(s))
         .add("error", error(s.errorName(), s.errorMessage()))
         .add("config", config(s.config()))
         .add("attempts", as)

@@ -26,8 +26,14 @@ public class ResilientCallWorkflow
     Params p = event.payload() == null ? new Params(2, false) : event.payload();
     StepConfig config = StepConfig.retries(5).delay("1 second").backoff(Backoff.EXPONENTIAL)
         .withTimeout("10 seconds");
+    // a credential: recorded (a replay needs it) but shown as "[REDACTED]" outside the workflow
+    String apiKey = step.run("load api key", StepConfig.sensitive(),
+        () -> "sk_demo_" + Integer.toHexString(event.instanceId().hashCode()));
     return step.run("call payment service", config, () -> {
       int attempt = StepContext.current().attempt();
+      if (apiKey.isEmpty()) {
+        throw new NonRetryableError("no api key", "Unauthorized");
+      }
       if (p.refuse()) {
         throw new NonRetryableError("payment refused: card expired", "PaymentRefused");
       }

@@ -2,6 +2,7 @@ package dev.steadfast.server;
 
 import dev.steadfast.workflow.Durations;
 import dev.steadfast.workflow.engine.EngineConfig;
+import dev.steadfast.workflow.engine.StepLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ public final class Settings {
         .withWorkers(integer("steadfast.workers", 64))
         .withLease(duration("steadfast.lease", "30 seconds"))
         .withPollInterval(duration("steadfast.poll-interval", "2 seconds"))
-        .withStepLimit(integer("steadfast.workflow.step-limit", 1024))
+        .withStepLimit(integer("steadfast.workflow.step-limit", StepLimits.DEFAULT))
         .withRetention(duration("steadfast.retention", "30 days"))
         .withJournalWriters(integer("steadfast.journal.writers", 0))
         .withMaxLostAttempts(integer("steadfast.workflow.max-lost-attempts", 3));

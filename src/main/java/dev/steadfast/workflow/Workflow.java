@@ -29,4 +29,11 @@ public @interface Workflow {
    * means the name itself.
    */
   String binding() default "";
+
+  /**
+   * Do steps one run of an instance may record, 1 to 25,000; 0 (the default) means the server's
+   * {@code steadfast.workflow.step-limit} (10,000 unless configured). A run that tries one more
+   * fails with {@code StepLimitExceeded}.
+   */
+  int stepLimit() default 0;
 }

@@ -147,4 +147,32 @@ public interface WorkflowStep {
    * When a branch fails, the first failure (in branch order) is thrown after all branches ended.
    */
   <T> List<T> all(List<Callable<T>> branches);
+
+  /**
+   * Runs {@code branches} concurrently and returns the outcome of the first to settle, like
+   * {@code Promise.race}: its result, or its failure (thrown as a {@link StepFailedException}
+   * named {@code name-count}, or the {@link NonRetryableError} itself). The outcome is journaled
+   * under {@code name}, so a replay returns it without running any branch. The losers run no
+   * further step: each stops at its next step boundary (a step it is in finishes first), and the
+   * race returns once they have. Give the steps inside the branches names of their own. See
+   * docs/workflow-semantics.md.
+   */
+  <T> T race(String name, TypeRef<T> type, List<Callable<T>> branches);
+
+  /** {@link #race(String, TypeRef, List)} with the winner's result as the class it had. */
+  default <T> T race(String name, List<Callable<T>> branches) {
+    return race(name, (TypeRef<T>) null, branches);
+  }
+
+  /**
+   * Like {@link #race(String, TypeRef, List)}, but the first branch to <em>succeed</em> wins, like
+   * {@code Promise.any}; when every branch fails, throws a {@link StepFailedException} named
+   * {@code AggregateError} listing their errors. Journaled the same way.
+   */
+  <T> T any(String name, TypeRef<T> type, List<Callable<T>> branches);
+
+  /** {@link #any(String, TypeRef, List)} with the winner's result as the class it had. */
+  default <T> T any(String name, List<Callable<T>> branches) {
+    return any(name, (TypeRef<T>) null, branches);
+  }
 }

@@ -219,6 +219,54 @@ class ApiIT {
   }
 
   @Test
+  void fullStepOutputsAndSensitiveStepsRedacted() {
+    String base = "/workflows/resilient-call/instances/";
+    String id = create("resilient-call",
+        "{\"instance_id\":\"step-out\",\"params\":{\"failures\":1,\"refuse\":false}}");
+    try {
+      stepOutputs(base, id);
+    } finally {
+      // listPagingDeleteAndTerminateAll counts the resilient-call instances
+      ok(api.send("POST", base + "batch/delete", "{\"instances\":[\"" + id + "\"]}"));
+    }
+  }
+
+  private void stepOutputs(String base, String id) {
+    JsonObject d = awaitStatus("resilient-call", id, "complete");
+    // the api key step is sensitive: recorded, but redacted in the details
+    JsonObject key = d.getJsonArray("steps").getJsonObject(0);
+    assertEquals("load api key-1", key.getString("name"));
+    assertEquals("[REDACTED]", key.getString("output"));
+    assertTrue(key.getJsonObject("config").getBoolean("sensitive"));
+    assertFalse(d.toString().contains("sk_demo_"), d::toString);
+    String step = base + id + "/step?type=step&name=";
+    JsonObject k = ok(api.get(step + "load%20api%20key-1")).getJsonObject("result");
+    assertEquals("complete", k.getString("status"));
+    assertEquals("[REDACTED]", k.getString("output"));
+    assertEquals(JsonValue.NULL, k.get("error"));
+    JsonObject call = ok(api.get(step + "call%20payment%20service-1")).getJsonObject("result");
+    assertEquals("paid on attempt 2", call.getString("output"));
+    JsonObject first = ok(api.get(step + "call%20payment%20service-1&attempt=1"))
+        .getJsonObject("result");
+    assertEquals("errored", first.getString("status"));
+    assertEquals("IOException", first.getJsonObject("error").getString("name"));
+    assertEquals(JsonValue.NULL, first.get("output"));
+    // type defaults to step
+    assertEquals("paid on attempt 2", ok(api.get(base + id
+        + "/step?name=call%20payment%20service-1")).getJsonObject("result").getString("output"));
+    assertError(api.get(base + id + "/step"), 400, 10006, "'name' is required");
+    assertError(api.get(step + "call"), 400, 10006, "count");
+    assertError(api.get(base + id + "/step?type=sleep&name=x-1"), 400, 10006, "step or waitForEvent");
+    assertError(api.get(step + "call%20payment%20service-1&attempt=0"), 400, 10006, "attempt");
+    assertError(api.get(step + "call%20payment%20service-1&attempt=9"), 404, 10420, "attempt 9");
+    assertError(api.get(step + "nothing-1"), 404, 10420, "nothing-1");
+    assertError(api.get(base + id + "/step?type=waitForEvent&name=load%20api%20key-1"), 404, 10420,
+        "waitForEvent");
+    assertError(api.get(base + "missing/step?name=x-1"), 404, 10400, "missing");
+    assertError(api.get("/workflows/nope/instances/x/step?name=x-1"), 404, 10200, "nope");
+  }
+
+  @Test
   void listPagingDeleteAndTerminateAll() {
     for (int i = 0; i < 5; i++) {
       create("resilient-call", "{\"instance_id\":\"page-" + i + "\",\"params\":{\"failures\":0}}");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadfast.testing.ApiClient;
 import dev.steadfast.testing.Npm;
 import dev.steadfast.testing.ServerProcess;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,7 +135,22 @@ class WranglerIT {
     JsonObject done = await("processing", "wr-proc-1", "complete");
     assertEquals(2, done.getJsonObject("output").getInt("processed"));
     ok("workflows", "trigger", "resilient-call");
-    assertEquals(1, api.get("/workflows/resilient-call/instances").json().getJsonArray("result").size());
+    JsonArray calls = api.get("/workflows/resilient-call/instances").json().getJsonArray("result");
+    assertEquals(1, calls.size());
+    // its first step is sensitive: wrangler prints "[REDACTED]" for its output
+    String call = calls.getJsonObject(0).getString("id");
+    long until = System.currentTimeMillis() + 20_000;
+    while (api.get("/workflows/resilient-call/instances/" + call).json().getJsonObject("result")
+        .getJsonArray("steps").isEmpty() && System.currentTimeMillis() < until) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    String described = ok("workflows", "instances", "describe", "resilient-call", call);
+    contains(described, "load api key-1", "[REDACTED]");
+    assertFalse(described.contains("sk_demo_"), described);
     ok("workflows", "trigger", "processing", "{\"items\":[\"c\"],\"millisPerItem\":10}", "--id",
         "wr-proc-2");
     await("processing", "wr-proc-2", "complete");

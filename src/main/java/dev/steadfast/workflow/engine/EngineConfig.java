@@ -12,7 +12,7 @@ import java.time.Duration;
  *     when its owner stops renewing for this long
  * @param pollInterval how often the database is checked for work no local event announced (other
  *     servers' due times, expired leases)
- * @param stepLimit do-steps allowed per instance run
+ * @param stepLimit do-steps allowed per instance run (1 to 25,000), unless the workflow sets its own
  * @param retention how long finished instances are kept
  * @param stepDefaults the defaults a step config is merged over
  * @param recordAttemptStartAfter an attempt still running after this long gets its start recorded
@@ -47,8 +47,9 @@ public record EngineConfig(
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be >= 1, got " + workers);
     }
-    if (stepLimit < 1) {
-      throw new IllegalArgumentException("step limit must be >= 1, got " + stepLimit);
+    if (stepLimit < 1 || stepLimit > StepLimits.MAX) {
+      throw new IllegalArgumentException("step limit must be 1 to " + StepLimits.MAX + ", got "
+          + stepLimit);
     }
   }
 
@@ -61,14 +62,14 @@ public record EngineConfig(
     return lease.dividedBy(5);
   }
 
-  /** Defaults: 64 workers, 30 s lease, 2 s poll, 1,024 steps, 30 days retention. */
+  /** Defaults: 64 workers, 30 s lease, 2 s poll, 10,000 steps, 30 days retention. */
   public static EngineConfig defaults(String serverId) {
     return new EngineConfig(
         serverId,
         64,
         Duration.ofSeconds(30),
         Duration.ofSeconds(2),
-        1024,
+        StepLimits.DEFAULT,
         Duration.ofDays(30),
         StepConfig.DEFAULTS,
         Duration.ofMillis(50),

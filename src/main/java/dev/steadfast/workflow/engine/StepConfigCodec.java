@@ -8,15 +8,22 @@ import java.util.Map;
 /**
  * The JSON form of a step config as recorded in the journal and shown in instance details:
  * {@code {"retries":{"limit":5,"delay":10000,"backoff":"exponential"},"timeout":600000}} (times in
- * milliseconds, limit -1 for unlimited).
+ * milliseconds, limit -1 for unlimited), with {@code "sensitive":true} added for a sensitive step
+ * (the flag {@link Redaction} reads). A delay function is code, not data: the delay is recorded as
+ * {@value #DYNAMIC} (Cloudflare's spelling, which wrangler understands), the step passes the
+ * function again on every run, and the delays it chose are recorded as due times.
  */
 final class StepConfigCodec {
+  /** The recorded delay of a step whose delays come from a function. */
+  static final String DYNAMIC = "\"[dynamic]\"";
+
   private StepConfigCodec() {}
 
   static String write(StepConfig c) {
-    return "{\"retries\":{\"limit\":" + c.limit() + ",\"delay\":" + c.delay().toMillis()
+    return "{\"retries\":{\"limit\":" + c.limit() + ",\"delay\":"
+        + (c.delayFunction() != null ? DYNAMIC : String.valueOf(c.delay().toMillis()))
         + ",\"backoff\":\"" + c.backoff().wireName() + "\"},\"timeout\":" + c.timeout().toMillis()
-        + "}";
+        + (c.isSensitive() ? "," + Redaction.SENSITIVE_FLAG : "") + "}";
   }
 
   @SuppressWarnings("unchecked")
@@ -28,8 +35,10 @@ final class StepConfigCodec {
     Map<String, Object> r = (Map<String, Object>) m.get("retries");
     return new StepConfig(
         ((Number) r.get("limit")).intValue(),
-        Duration.ofMillis(((Number) r.get("delay")).longValue()),
+        r.get("delay") instanceof Number n ? Duration.ofMillis(n.longValue()) : fallback.delay(),
         Backoff.fromWireName((String) r.get("backoff")),
-        Duration.ofMillis(((Number) m.get("timeout")).longValue()));
+        Duration.ofMillis(((Number) m.get("timeout")).longValue()),
+        null,
+        Boolean.TRUE.equals(m.get("sensitive")));
   }
 }

@@ -7,6 +7,7 @@ import dev.steadfast.workflow.Rollback;
 import dev.steadfast.workflow.StepConfig;
 import dev.steadfast.workflow.StepContext;
 import dev.steadfast.workflow.StepFailedException;
+import dev.steadfast.workflow.StepResultTooLargeException;
 import dev.steadfast.workflow.TypeRef;
 import dev.steadfast.workflow.WorkflowEntrypoint;
 import dev.steadfast.workflow.WorkflowEvent;
@@ -303,6 +304,9 @@ final class Turn implements WorkflowStep {
     if (t instanceof StepFailedException s) {
       return Limits.errorName(s.errorName());
     }
+    if (t instanceof StepResultTooLargeException) {
+      return "StepResultTooLarge";
+    }
     if (t instanceof EventTimeoutException || t instanceof StepTimeoutException) {
       return "TimeoutError";
     }
@@ -373,10 +377,8 @@ final class Turn implements WorkflowStep {
     int failures;
     boolean lostAttempt = false;
     if (rec == null) {
-      if (kind == StepKind.DO && doSteps.get() >= engine.config().stepLimit()) {
-        throw new Signals.Fatal("StepLimitExceeded",
-            "the instance tried to run more than " + engine.config().stepLimit()
-                + " steps (step '" + name + "'); raise steadfast.workflow.step-limit if it must");
+      if (kind == StepKind.DO) {
+        StepLimits.check(def, engine.config(), doSteps.get(), name);
       }
       effective = (config == null ? StepConfig.EMPTY : config).over(engine.config().stepDefaults());
       attempt = 1;
@@ -386,7 +388,7 @@ final class Turn implements WorkflowStep {
         case StepState.SUCCEEDED:
           return decode(rec, type);
         case StepState.FAILED:
-          throw replayError(rec, name);
+          throw replayError(rec);
         case StepState.RETRYING:
           if (rec.dueAt() != null && rec.dueAt() > engine.now()) {
             throw new Signals.Suspend(rec.dueAt(), false);
@@ -403,7 +405,10 @@ final class Turn implements WorkflowStep {
           throw new Signals.Fatal("JournalError", "step '" + name + "' is recorded as "
               + rec.state() + ", not as a " + kind.kind + " step");
       }
-      effective = StepConfigCodec.read(engine.json(), rec.config(), engine.config().stepDefaults());
+      effective = StepConfigCodec.read(engine.json(), rec.config(), engine.config().stepDefaults())
+          // a function is not recorded: the code passes it again (the delays it chose are)
+          .withDelayFunction(config == null || config.delayFunction() == null
+              ? engine.config().stepDefaults().delayFunction() : config.delayFunction());
       attempt = rec.attempts() + 1;
       failures = rec.failures();
     }
@@ -492,8 +497,8 @@ final class Turn implements WorkflowStep {
     boolean startWritten = recorder.finish();
     boolean insert = rec == null && !startWritten;
     long end = engine.now();
+    String json = null;
     if (error == null) {
-      String json;
       try {
         json = engine.json().write(value);
       } catch (RuntimeException e) {
@@ -503,8 +508,11 @@ final class Turn implements WorkflowStep {
       try {
         Limits.checkSize(json, "the result of step '" + stepName + "'");
       } catch (WorkflowException e) {
-        throw new Signals.Fatal("StepResultTooLarge", e.getMessage());
+        // the step fails, not the instance: run may catch it (see StepResultTooLargeException)
+        error = new StepResultTooLargeException(e.getMessage());
       }
+    }
+    if (error == null) {
       StepRecord done = new StepRecord(key, seq, kind.kind, name, count, StepState.SUCCEEDED,
           running.config(), json, Json.typeName(value), null, null, attempt, failures,
           running.startedAt(), end, null, null, null);
@@ -526,15 +534,26 @@ final class Turn implements WorkflowStep {
     String message = Limits.errorMessage(String.valueOf(error.getMessage()));
     int failed = failures + 1;
     boolean nonRetryable = error instanceof NonRetryableError;
-    boolean last = nonRetryable || failed >= config.maxAttempts();
-    long delay = engine.hooks().skipRetryDelay(def.name(), instance.instanceId()) ? 0
-        : config.backoff().delayAfter(failed, config.delay()).toMillis();
+    boolean last = nonRetryable || error instanceof StepResultTooLargeException
+        || failed >= config.maxAttempts();
+    AttemptRecord a = new AttemptRecord(attempt, start, end, false, errorName, message);
+    long delay = 0;
+    if (!last && !engine.hooks().skipRetryDelay(def.name(), instance.instanceId())) {
+      try {
+        delay = RetryDelays.millis(config, stepName, failed, error);
+      } catch (RetryDelays.Failure f) {
+        // the step's own delay function is broken: no retry; the attempt keeps its error
+        last = true;
+        errorName = RetryDelays.RETRY_DELAY_ERROR;
+        message = Limits.errorMessage(f.getMessage());
+        error = f.getCause() != null ? f.getCause() : error;
+      }
+    }
     Long due = last ? null : end + delay;
     StepRecord after = new StepRecord(key, seq, kind.kind, name, count,
         last ? StepState.FAILED : StepState.RETRYING, running.config(), null,
-        nonRetryable ? NON_RETRYABLE : null, errorName, message, attempt, failed,
-        running.startedAt(), last ? end : null, due, null, null);
-    AttemptRecord a = new AttemptRecord(attempt, start, end, false, errorName, message);
+        last ? StepErrors.recordedType(error, nonRetryable) : null, errorName, message, attempt,
+        failed, running.startedAt(), last ? end : null, due, null, null);
     journal(endOfAttempt(key, attempt, start, lostAttempt, insert, startWritten, after, a));
     if (rec == null && kind == StepKind.DO) {
       doSteps.incrementAndGet();
@@ -621,13 +640,9 @@ final class Turn implements WorkflowStep {
         Limits.errorMessage(String.valueOf(error.getMessage())));
   }
 
-  /** The error a failed step throws on replay: the same kind, name and message as the first time. */
-  private RuntimeException replayError(StepRecord rec, String name) {
-    if (NON_RETRYABLE.equals(rec.resultType())) {
-      return new NonRetryableError(rec.errorMessage(), rec.errorName());
-    }
-    return new StepFailedException(name + "-" + rec.occurrence(), rec.errorName(),
-        rec.errorMessage(), null);
+  /** The error a failed step throws on replay: see {@link StepErrors}. */
+  private RuntimeException replayError(StepRecord rec) {
+    return StepErrors.replay(rec, def.workflowClass().getClassLoader());
   }
 
   @SuppressWarnings("unchecked")
@@ -803,6 +818,77 @@ final class Turn implements WorkflowStep {
     return new ReceivedEvent<>(rec.eventType(), payload, Instant.ofEpochMilli(rec.eventAt()));
   }
 
+  // ------------------------------------------------------------------ race, any
+
+  @Override
+  public <T> T race(String name, TypeRef<T> type, List<Callable<T>> branches) {
+    return Races.run(this, name, type, branches, false);
+  }
+
+  @Override
+  public <T> T any(String name, TypeRef<T> type, List<Callable<T>> branches) {
+    return Races.run(this, name, type, branches, true);
+  }
+
+  // hooks for Races
+
+  StepRecord recorded(String key) {
+    return journal.get(key);
+  }
+
+  long now() {
+    return engine.now();
+  }
+
+  int newSeq() {
+    return nextSeq.getAndIncrement();
+  }
+
+  java.util.concurrent.ExecutorService branchPool() {
+    return engine.branchExecutor();
+  }
+
+  ClassLoader workflowClassLoader() {
+    return def.workflowClass().getClassLoader();
+  }
+
+  /** Runs branch code on a pool thread with the workflow's class loader. */
+  <T> T inBranch(Callable<T> branch) throws Exception {
+    Thread me = Thread.currentThread();
+    ClassLoader previous = me.getContextClassLoader();
+    me.setContextClassLoader(def.workflowClass().getClassLoader());
+    try {
+      return branch.call();
+    } finally {
+      me.setContextClassLoader(previous);
+      Thread.interrupted();
+    }
+  }
+
+  /** A value recorded as a step result: JSON of at most 1 MiB, else the instance fails. */
+  String resultJson(Object value, String stepName) {
+    try {
+      String json = engine.json().write(value);
+      Limits.checkSize(json, "the result of '" + stepName + "'");
+      return json;
+    } catch (WorkflowException e) {
+      throw new Signals.Fatal("StepResultTooLarge", e.getMessage());
+    } catch (RuntimeException e) {
+      throw new Signals.Fatal("SerializationError", "the result of '" + stepName
+          + "' cannot be stored as JSON: " + e.getMessage());
+    }
+  }
+
+  <T> T decodeResult(StepRecord rec, TypeRef<T> type) {
+    return decode(rec, type);
+  }
+
+  /** Journals a new step row (durable when this returns). */
+  void recordStep(StepRecord r) {
+    journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(claim, gen(), r))));
+    journal.put(r.key(), r);
+  }
+
   // ------------------------------------------------------------------ all
 
   @Override
@@ -810,17 +896,7 @@ final class Turn implements WorkflowStep {
     checkpoint();
     List<Future<T>> futures = new ArrayList<>();
     for (Callable<T> b : branches) {
-      futures.add(engine.branchExecutor().submit(() -> {
-        Thread me = Thread.currentThread();
-        ClassLoader previous = me.getContextClassLoader();
-        me.setContextClassLoader(def.workflowClass().getClassLoader());
-        try {
-          return b.call();
-        } finally {
-          me.setContextClassLoader(previous);
-          Thread.interrupted();
-        }
-      }));
+      futures.add(engine.branchExecutor().submit(() -> inBranch(b)));
     }
     List<T> results = new ArrayList<>();
     Throwable failure = null;
@@ -875,7 +951,8 @@ final class Turn implements WorkflowStep {
 
   // ------------------------------------------------------------------ helpers
 
-  private void checkpoint() {
+  void checkpoint() {
+    Races.checkNotLost();
     if (abandoned) {
       throw new Signals.Abandon("instance was terminated or restarted");
     }
@@ -891,7 +968,7 @@ final class Turn implements WorkflowStep {
     }
   }
 
-  private int nextCount(String kind, String name) {
+  int nextCount(String kind, String name) {
     synchronized (counters) {
       return counters.merge(kind + ":" + name, 1, Integer::sum);
     }

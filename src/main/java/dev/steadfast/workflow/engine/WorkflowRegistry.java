@@ -13,9 +13,11 @@ public final class WorkflowRegistry {
   /**
    * Adds a workflow.
    *
-   * @throws WorkflowException INVALID if another class has the same name or binding
+   * @throws WorkflowException INVALID if another class has the same name or binding, or its
+   *     step limit is out of range
    */
   public void register(WorkflowDefinition def) {
+    StepLimits.validate(def);
     WorkflowDefinition old = byName.putIfAbsent(def.name(), def);
     if (old != null && old.workflowClass() != def.workflowClass()) {
       throw new WorkflowException(

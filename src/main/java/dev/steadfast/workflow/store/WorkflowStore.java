@@ -1,5 +1,6 @@
 package dev.steadfast.workflow.store;
 
+import dev.steadfast.workflow.Status;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
@@ -287,21 +288,34 @@ public final class WorkflowStore {
    * The database's clock in epoch milliseconds, as SQL (the same on H2 and PostgreSQL). Leases are
    * set and compared with it, so servers whose clocks disagree still agree on when one expires.
    */
+  /** The statuses of instances that started and are not finished, as an SQL list. */
+  private static final String STARTED = java.util.Arrays.stream(Status.values())
+      .filter(x -> x != Status.QUEUED && !x.isFinished())
+      .map(x -> "'" + x.wireName() + "'").collect(java.util.stream.Collectors.joining(", "));
+
   public static final String DB_NOW = "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
 
   /**
-   * Uids of instances due to run that nobody holds (or whose lease ran out), earliest first; also
-   * those {@code self} holds, which include claims of turns this server abandoned (a failed
-   * write): the caller skips its own running turns and may claim the others again at once.
+   * Uids of instances due to run that nobody holds (or whose lease ran out); also those {@code
+   * self} holds, which include claims of turns this server abandoned (a failed write): the caller
+   * skips its own running turns and may claim the others again at once. Instances that already
+   * started (waking from a sleep, a retry delay or a wait) come first, then queued ones; each
+   * group earliest first (see docs/workflow-semantics.md).
    */
   public List<String> due(EntityManager em, long now, int limit, String self) {
     return em.unwrap(Session.class).doReturningWork(c -> {
-      try (java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM sf_instance"
-          + " WHERE due_at <= ? AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)"
-          + " ORDER BY due_at LIMIT ?")) {
-        p.setLong(1, now);
-        p.setString(2, self);
-        p.setInt(3, limit);
+      String free = " AND due_at <= ? AND (owner IS NULL OR lease_until < " + DB_NOW
+          + " OR owner = ?) ORDER BY due_at LIMIT ?)";
+      try (java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM ("
+          + "(SELECT uid, due_at, 0 AS grp FROM sf_instance WHERE status IN (" + STARTED + ")"
+          + free + " UNION ALL (SELECT uid, due_at, 1 AS grp FROM sf_instance"
+          + " WHERE status = 'queued'" + free + ") d ORDER BY grp, due_at LIMIT ?")) {
+        for (int k = 0; k < 2; k++) {
+          p.setLong(1 + 3 * k, now);
+          p.setString(2 + 3 * k, self);
+          p.setInt(3 + 3 * k, limit);
+        }
+        p.setInt(7, limit);
         List<String> out = new ArrayList<>();
         try (java.sql.ResultSet rs = p.executeQuery()) {
           while (rs.next()) {

@@ -7,6 +7,7 @@ import dev.steadfast.workflow.WorkflowEntrypoint;
 import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.EngineConfig;
 import dev.steadfast.workflow.engine.LocalTransactor;
+import dev.steadfast.workflow.engine.StepOutputs;
 import dev.steadfast.workflow.engine.TestHooks;
 import dev.steadfast.workflow.engine.WakeUpTimer;
 import dev.steadfast.workflow.engine.WorkflowDefinition;
@@ -164,6 +165,31 @@ public final class WorkflowTestEnvironment implements AutoCloseable {
   /** Introspection of every instance of a workflow created from now on. */
   public Introspector introspectAll(String workflowName) {
     return perWorkflow.computeIfAbsent(workflowName, k -> new Introspector());
+  }
+
+  /**
+   * The whole output of a step as {@code GET …/instances/{id}/step} shows it (redacted when the
+   * step is sensitive), or empty when the instance has no such step.
+   *
+   * @param stepName the name with its count, {@code "charge-1"}
+   * @param type {@code step} or {@code waitForEvent}
+   * @param attempt 1-based, or null for the step as a whole
+   */
+  public Optional<StepOutputs.StepOutput> stepOutput(String workflow, String instanceId,
+      String stepName, String type, Integer attempt) {
+    StepOutputs.StepName name = StepOutputs.StepName.parse(stepName);
+    if (name == null) {
+      throw new IllegalArgumentException("step name '" + stepName + "' lacks its count, e.g. '"
+          + stepName + "-1'");
+    }
+    return StepOutputs.find(engine.view(workflow, instanceId), name, type, attempt);
+  }
+
+  /** The whole output of a do step as a whole: see {@link #stepOutput(String, String, String,
+   * String, Integer)}. */
+  public Optional<StepOutputs.StepOutput> stepOutput(String workflow, String instanceId,
+      String stepName) {
+    return stepOutput(workflow, instanceId, stepName, StepOutputs.STEP, null);
   }
 
   /** Waits (in real time, at most {@code timeout}) until the instance has {@code expected}. */

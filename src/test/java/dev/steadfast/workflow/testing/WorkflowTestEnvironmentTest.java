@@ -145,6 +145,21 @@ class WorkflowTestEnvironmentTest {
   }
 
   @Test
+  void aMockedSensitiveStepIsRedactedAndFullOutputsAreReadable() {
+    env.introspect("r-2").mockStepResult("load api key", "sk_test_mocked").disableRetryDelays();
+    WorkflowInstance i = env.<ResilientCallWorkflow.Params>client("resilient-call")
+        .create("r-2", new ResilientCallWorkflow.Params(1, false));
+    assertEquals("paid on attempt 2", env.awaitStatus(i, Status.COMPLETE).output(String.class));
+    assertEquals("\"[REDACTED]\"",
+        env.stepOutput("resilient-call", "r-2", "load api key-1").orElseThrow().outputJson());
+    var first = env.stepOutput("resilient-call", "r-2", "call payment service-1", "step", 1)
+        .orElseThrow();
+    assertEquals("errored", first.status());
+    assertEquals("IOException", first.errorName());
+    assertTrue(env.stepOutput("resilient-call", "r-2", "nothing-1").isEmpty());
+  }
+
+  @Test
   void forcedStepTimeoutsCountAsFailedAttempts() {
     env.introspect("r-1").forceStepTimeout("call payment service", 1);
     WorkflowInstance i = env.<ResilientCallWorkflow.Params>client("resilient-call")

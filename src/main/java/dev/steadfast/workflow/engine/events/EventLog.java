@@ -5,6 +5,7 @@ import dev.steadfast.workflow.InstanceEvent;
 import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.engine.Json;
+import dev.steadfast.workflow.engine.Redaction;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.StepRecord;
@@ -184,7 +185,8 @@ public final class EventLog {
       f.put("stepName", s.name());
       f.put("count", s.occurrence());
       if (StepState.SUCCEEDED.equals(s.state())) {
-        f.put("output", s.result() == null ? "null" : s.result());
+        String shown = Redaction.shownResult(s);
+        f.put("output", shown == null ? "null" : shown);
         out.add(new Draft(end, s.seq(), LAST, stepPrefix + "completed", f));
       } else {
         f.put("error", new ErrorInfo(nz(s.errorName()), nz(s.errorMessage())));
