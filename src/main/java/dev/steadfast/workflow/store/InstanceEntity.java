@@ -57,6 +57,17 @@ public class InstanceEntity {
   long signals;
   String control;
 
+  /** Retention once complete / errored or terminated, in ms; null: the server's default. */
+  @Column(name = "retain_success")
+  Long retainSuccess;
+
+  @Column(name = "retain_error")
+  Long retainError;
+
+  /** When the finished instance is deleted; null: its end plus the server's default. */
+  @Column(name = "purge_at")
+  Long purgeAt;
+
   public InstanceEntity() {}
 
   InstanceRecord toRecord() {
@@ -224,5 +235,29 @@ public class InstanceEntity {
 
   public void setControl(String control) {
     this.control = control;
+  }
+
+  public Long getRetainSuccess() {
+    return retainSuccess;
+  }
+
+  public void setRetainSuccess(Long retainSuccess) {
+    this.retainSuccess = retainSuccess;
+  }
+
+  public Long getRetainError() {
+    return retainError;
+  }
+
+  public void setRetainError(Long retainError) {
+    this.retainError = retainError;
+  }
+
+  public Long getPurgeAt() {
+    return purgeAt;
+  }
+
+  public void setPurgeAt(Long purgeAt) {
+    this.purgeAt = purgeAt;
   }
 }

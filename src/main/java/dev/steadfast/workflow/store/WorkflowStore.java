@@ -253,17 +253,6 @@ public final class WorkflowStore {
         .executeUpdate();
   }
 
-  /** Uids of finished instances that ended before {@code cutoff}, at most {@code limit}. */
-  public List<String> expired(EntityManager em, long cutoff, int limit) {
-    return em.createQuery(
-            "SELECT i.uid FROM InstanceEntity i WHERE i.endedAt < :c"
-                + " AND i.status IN ('complete', 'errored', 'terminated')",
-            String.class)
-        .setParameter("c", cutoff)
-        .setMaxResults(limit)
-        .getResultList();
-  }
-
   // ---------------------------------------------------------------- dispatch
 
   /**
@@ -635,15 +624,16 @@ public final class WorkflowStore {
   public static JournalWriter.Stmt insertInstanceStmt(InstanceEntity e, Long leaseMillis) {
     return new JournalWriter.Stmt("INSERT INTO sf_instance (uid, workflow_name, instance_id,"
         + " status, params, trigger_source, version_id, created_at, modified_at, started_at,"
-        + " due_at, owner, lease_until, gen, signals, epoch)"
+        + " due_at, owner, lease_until, gen, signals, epoch, retain_success, retain_error)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT) + " + DB_NOW
-        + ", ?, ?, ?)",
+        + ", ?, ?, ?, ?, ?)",
         e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
         JournalWriter.nullOf(e.getParams()), e.getTriggerSource(), e.getVersionId(),
         e.getCreatedAt(), e.getModifiedAt(), JournalWriter.nullOf(e.getStartedAt()),
         JournalWriter.nullOf(e.getDueAt()),
         JournalWriter.nullOf(e.getOwner()), JournalWriter.nullOf(leaseMillis), e.getGen(),
-        e.getSignals(), e.getOwner() == null ? 0L : 1L);
+        e.getSignals(), e.getOwner() == null ? 0L : 1L,
+        JournalWriter.nullOf(e.getRetainSuccess()), JournalWriter.nullOf(e.getRetainError()));
   }
 
   /**
@@ -654,15 +644,19 @@ public final class WorkflowStore {
   public static JournalWriter.Stmt releaseStmt(Claim c, int gen,
       long seenSignals, boolean checkSignals, String status, Long dueAt, String output,
       String errorName, String errorMessage, Long endedAt, long now) {
+    // purge_at: the end plus the instance's own retention for its outcome (NULL when it has none
+    // or did not end: the sweep then uses the server's default)
     String sql = "UPDATE sf_instance SET status = ?, due_at = ?, output = ?, error_name = ?,"
         + " error_message = ?, ended_at = ?, modified_at = ?, owner = NULL, lease_until = NULL,"
-        + " control = NULL, started_at = COALESCE(started_at, ?)"
+        + " control = NULL, started_at = COALESCE(started_at, ?), purge_at = CAST(? AS BIGINT)"
+        + " + (CASE WHEN CAST(? AS VARCHAR(20)) = 'complete' THEN retain_success ELSE retain_error"
+        + " END)"
         + " WHERE uid = ? AND owner = ? AND epoch = ? AND gen = ?"
         + (checkSignals ? " AND signals = ?" : "");
     List<Object> p = new ArrayList<>(List.of(status, JournalWriter.nullOf(dueAt),
         JournalWriter.nullOf(output), JournalWriter.nullOf(errorName),
-        JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(endedAt), now, now, c.uid(),
-        c.owner(), c.epoch(), gen));
+        JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(endedAt), now, now,
+        JournalWriter.nullOf(endedAt), status, c.uid(), c.owner(), c.epoch(), gen));
     if (checkSignals) {
       p.add(seenSignals);
     }
