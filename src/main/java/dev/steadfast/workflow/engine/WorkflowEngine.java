@@ -57,6 +57,8 @@ public final class WorkflowEngine {
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final Dispatcher dispatcher;
   private final BatchCreator batches = new BatchCreator(this);
+  private final ConcurrencyGate gate;
+  private final CronScheduler crons = new CronScheduler(this);
   private final JournalWriter journal;
   private final AttemptMonitor monitor;
   private final DatabaseHealth health;
@@ -86,6 +88,7 @@ public final class WorkflowEngine {
     this.scheduler = scheduler;
     this.clock = clock;
     this.health = new DatabaseHealth(tx.leaseDataSource(), this::databaseBack);
+    this.gate = new ConcurrencyGate(registry);
     this.dispatcher = new Dispatcher(this);
     this.journal = new JournalWriter(tx.dataSource(), config.journalWriters());
     this.monitor = new AttemptMonitor(scheduler, branchExecutor);
@@ -107,7 +110,9 @@ public final class WorkflowEngine {
     started = true;
     try {
       register();
+      crons.start();
     } catch (RuntimeException e) {
+      crons.stop();
       started = false;
       presence.release(true);
       throw e;
@@ -150,6 +155,7 @@ public final class WorkflowEngine {
       return; // never started (or refused to): nothing of this server's to stop or release
     }
     started = false;
+    crons.stop();
     Set<String> stillRunning = dispatcher.stop(graceMillis);
     if (graceMillis > 0) {
       try {
@@ -816,7 +822,7 @@ public final class WorkflowEngine {
 
   /** The earliest time an instance becomes due (or a foreign lease expires), or null. */
   public Long nextDueAt() {
-    return tx.inTransaction(em -> store.nextWake(em, config.serverId()));
+    return tx.inTransaction(em -> store.nextWake(em, config.serverId(), gate.saturated(em)));
   }
 
   /** Runs a dispatch poll now (tests, operators). */
@@ -834,6 +840,14 @@ public final class WorkflowEngine {
 
   BatchCreator batches() {
     return batches;
+  }
+
+  ConcurrencyGate gate() {
+    return gate;
+  }
+
+  CronScheduler crons() {
+    return crons;
   }
 
   AttemptMonitor monitor() {

@@ -267,13 +267,24 @@ public final class WorkflowStore {
    * write): the caller skips its own running turns and may claim the others again at once.
    */
   public List<String> due(EntityManager em, long now, int limit, String self) {
+    return due(em, now, limit, self, Set.of());
+  }
+
+  /** As {@link #due(EntityManager, long, int, String)}, leaving out the workflows {@code skip}. */
+  public List<String> due(EntityManager em, long now, int limit, String self,
+      Collection<String> skip) {
     return em.unwrap(Session.class).doReturningWork(c -> {
       try (java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM sf_instance"
           + " WHERE due_at <= ? AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)"
+          + (skip.isEmpty() ? "" : " AND workflow_name NOT IN (" + placeholders(skip.size()) + ")")
           + " ORDER BY due_at LIMIT ?")) {
-        p.setLong(1, now);
-        p.setString(2, self);
-        p.setInt(3, limit);
+        int i = 1;
+        p.setLong(i++, now);
+        p.setString(i++, self);
+        for (String w : skip) {
+          p.setString(i++, w);
+        }
+        p.setInt(i, limit);
         List<String> out = new ArrayList<>();
         try (java.sql.ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
@@ -290,10 +301,18 @@ public final class WorkflowStore {
    * lease end of an instance held by another server. Null when nothing is pending.
    */
   public Long nextWake(EntityManager em, String self) {
-    Long due =
-        em.createQuery(
-                "SELECT MIN(i.dueAt) FROM InstanceEntity i WHERE i.owner IS NULL", Long.class)
-            .getSingleResult();
+    return nextWake(em, self, Set.of());
+  }
+
+  /** As {@link #nextWake(EntityManager, String)}, leaving out the due times of {@code skip}. */
+  public Long nextWake(EntityManager em, String self, Collection<String> skip) {
+    TypedQuery<Long> q = em.createQuery("SELECT MIN(i.dueAt) FROM InstanceEntity i WHERE"
+        + " i.owner IS NULL" + (skip.isEmpty() ? "" : " AND i.workflowName NOT IN :skip"),
+        Long.class);
+    if (!skip.isEmpty()) {
+      q.setParameter("skip", skip);
+    }
+    Long due = q.getSingleResult();
     Long lease =
         em.createQuery(
                 "SELECT MIN(i.leaseUntil) FROM InstanceEntity i WHERE i.owner IS NOT NULL"
