@@ -13,10 +13,12 @@ import java.util.TreeMap;
 
 /**
  * The per-workflow concurrency limit ({@link WorkflowPolicy#concurrencyLimit()}), enforced where
- * instances start: in the claim. Running instances are those in a turn ({@code running}, {@code
- * waitingForPause}); queued, sleeping, waiting and paused ones do not count. An instance beyond
- * the limit is not refused: it stays queued (or waiting, once woken) and is claimed when one of
- * the running ones ends its turn.
+ * instances start: in the claim. Running instances are those in a turn: status {@code running} or
+ * {@code waitingForPause} under a live claim (a server holds them and its lease has not run out);
+ * queued, sleeping, waiting and paused ones do not count, nor do those of a server that died
+ * (they are claimed again, under the limit). An instance beyond the limit is not refused: it
+ * stays queued (or waiting, once woken) and is claimed when one of the running ones ends its
+ * turn.
  *
  * <p>Across servers on one database: the claim transaction locks the workflow's {@code
  * sf_workflow} row before it counts, so two servers claiming instances of one workflow at once
@@ -25,8 +27,9 @@ import java.util.TreeMap;
  * make it poll in a loop. Workflows without a limit cost nothing here.
  */
 final class ConcurrencyGate {
-  /** What counts as running. */
-  static final String RUNNING = "('running', 'waitingForPause')";
+  /** What counts as running: a turn under a live claim. */
+  static final String RUNNING = "status IN ('running', 'waitingForPause') AND owner IS NOT NULL"
+      + " AND lease_until >= " + dev.steadfast.workflow.store.WorkflowStore.DB_NOW;
 
   private final WorkflowRegistry registry;
 
@@ -58,7 +61,7 @@ final class ConcurrencyGate {
       return Set.of();
     }
     Set<String> out = new HashSet<>();
-    running(em, limits.keySet(), List.of()).forEach((name, n) -> {
+    running(em, limits.keySet(), List.of(), null).forEach((name, n) -> {
       if (n >= limits.get(name)) {
         out.add(name);
       }
@@ -71,7 +74,7 @@ final class ConcurrencyGate {
    * may start without taking a workflow past its limit. Locks the {@code sf_workflow} row of each
    * limited workflow among them until the transaction ends.
    */
-  List<String> admit(EntityManager em, List<String> uids) {
+  List<String> admit(EntityManager em, List<String> uids, String self) {
     Map<String, Integer> limits = limits();
     if (limits.isEmpty() || uids.isEmpty()) {
       return uids;
@@ -91,7 +94,8 @@ final class ConcurrencyGate {
     for (Map.Entry<String, List<String>> e : byWorkflow.entrySet()) {
       em.createNativeQuery("SELECT name FROM sf_workflow WHERE name = ? FOR UPDATE")
           .setParameter(1, e.getKey()).getResultList();
-      long running = running(em, List.of(e.getKey()), e.getValue()).getOrDefault(e.getKey(), 0L);
+      long running = running(em, List.of(e.getKey()), e.getValue(), self)
+          .getOrDefault(e.getKey(), 0L);
       long room = Math.max(0, limits.get(e.getKey()) - running);
       List<String> candidates = e.getValue();
       for (int i = (int) Math.min(room, candidates.size()); i < candidates.size(); i++) {
@@ -106,15 +110,20 @@ final class ConcurrencyGate {
     return out;
   }
 
-  /** Running instances per workflow, not counting {@code except} (the candidates themselves). */
+  /**
+   * Running instances per workflow. Candidates that {@code self} itself still holds are not
+   * counted: the dispatcher passes only instances it runs no turn of, so such a claim is one it
+   * abandoned (a failed write) and is about to take again.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Long> running(EntityManager em, Collection<String> workflows,
-      Collection<String> except) {
+      Collection<String> candidates, String self) {
     StringBuilder sql = new StringBuilder("SELECT workflow_name, COUNT(*) FROM sf_instance"
-        + " WHERE workflow_name IN (").append(marks(workflows.size())).append(") AND status IN ")
+        + " WHERE workflow_name IN (").append(marks(workflows.size())).append(") AND ")
         .append(RUNNING);
-    if (!except.isEmpty()) {
-      sql.append(" AND uid NOT IN (").append(marks(except.size())).append(")");
+    if (!candidates.isEmpty()) {
+      sql.append(" AND NOT (owner = ? AND uid IN (").append(marks(candidates.size()))
+          .append("))");
     }
     sql.append(" GROUP BY workflow_name");
     var q = em.createNativeQuery(sql.toString());
@@ -122,8 +131,11 @@ final class ConcurrencyGate {
     for (String w : workflows) {
       q.setParameter(i++, w);
     }
-    for (String u : except) {
-      q.setParameter(i++, u);
+    if (!candidates.isEmpty()) {
+      q.setParameter(i++, self);
+      for (String u : candidates) {
+        q.setParameter(i++, u);
+      }
     }
     Map<String, Long> out = new HashMap<>();
     for (Object[] row : (List<Object[]>) q.getResultList()) {

@@ -332,7 +332,7 @@ final class Dispatcher {
     return engine.tx().inTransaction(em -> {
       long now = engine.now();
       // under a concurrency limit only as many as it leaves room for (the others stay due)
-      List<String> admitted = engine.gate().admit(em, uids);
+      List<String> admitted = engine.gate().admit(em, uids, engine.serverId());
       List<WorkflowStore.Claimed> rows = engine.store().claimMany(em, admitted,
           engine.serverId(), engine.config().lease().toMillis(), now);
       List<Stmt> updates = new ArrayList<>();
