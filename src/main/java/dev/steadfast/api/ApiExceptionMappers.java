@@ -44,6 +44,7 @@ public final class ApiExceptionMappers {
         case WORKFLOW_NOT_FOUND -> new ApiError(404, ApiError.WORKFLOW_NOT_FOUND, e.getMessage());
         case INSTANCE_NOT_FOUND -> new ApiError(404, ApiError.INSTANCE_NOT_FOUND, e.getMessage());
         case ALREADY_EXISTS -> new ApiError(409, ApiError.ALREADY_EXISTS, e.getMessage());
+        case DUPLICATE_ID -> new ApiError(400, ApiError.DUPLICATE_IN_BATCH, e.getMessage());
         case ILLEGAL_STATE -> new ApiError(409, ApiError.ILLEGAL_STATE, e.getMessage());
         case TOO_LARGE -> new ApiError(413, ApiError.TOO_LARGE, e.getMessage());
       };

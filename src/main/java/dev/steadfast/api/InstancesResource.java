@@ -1,8 +1,10 @@
 package dev.steadfast.api;
 
+import dev.steadfast.workflow.DeleteResult;
 import dev.steadfast.workflow.RestartFrom;
 import dev.steadfast.workflow.WorkflowClient;
 import dev.steadfast.workflow.WorkflowClient.NewInstance;
+import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.Limits;
 import dev.steadfast.workflow.engine.WorkflowEngine;
@@ -33,7 +35,10 @@ import java.util.Set;
 @RequestScoped
 @Path("/accounts/{account_id}/workflows/{name}/instances")
 public class InstancesResource {
-  private static final Set<String> CREATE_FIELDS = Set.of("instance_id", "params");
+  private static final Set<String> CREATE_FIELDS =
+      Set.of("instance_id", "params", "instance_retention");
+  private static final Set<String> BATCH_FIELDS =
+      Set.of("count", "params", "instance_retention", "instances");
   private static final Set<String> STATUS_FIELDS = Set.of("status", "from", "rollback");
   private static final Set<String> FROM_FIELDS = Set.of("name", "count", "type");
 
@@ -44,14 +49,24 @@ public class InstancesResource {
   @POST
   public Response create(String body) {
     NewInstance<Object> n = newInstance(Bodies.object(body, CREATE_FIELDS));
-    WorkflowInstance i = client().create(n.id(), n.params());
+    WorkflowInstance i = client().create(n.id(), n.params(), n.retention());
     return Envelope.ok(created(i.id()));
   }
 
+  /**
+   * A JSON array of create bodies (Cloudflare's original form: ids in use are skipped, the answer
+   * is the array of instances created), or an object, by count ({@code {count, params?,
+   * instance_retention?}}) or by list ({@code {instances: [...]}}), answered with {@code
+   * {created: [...], errors: [{index, id, code, message}]}}.
+   */
   @POST
   @Path("batch")
   public Response createBatch(String body) {
     JsonValue v = Bodies.parse(body);
+    if (v instanceof JsonObject o) {
+      return Envelope.ok(BatchBodies.result(client().createBatch(BatchBodies.options(o,
+          BATCH_FIELDS, CREATE_FIELDS)), this::created));
+    }
     JsonArray items = Bodies.array(v, "the body");
     if (items.isEmpty() || items.size() > Limits.MAX_BATCH) {
       throw ApiError.invalidBody("a batch holds 1 to " + Limits.MAX_BATCH + " instances, got "
@@ -75,12 +90,13 @@ public class InstancesResource {
     return Envelope.ok(out.build());
   }
 
-  private static NewInstance<Object> newInstance(JsonObject o) {
+  static NewInstance<Object> newInstance(JsonObject o) {
     String id = Bodies.string(o, "instance_id");
-    return new NewInstance<>(id, Bodies.toJava(o.get("params")));
+    return new NewInstance<>(id, Bodies.toJava(o.get("params")),
+        BatchBodies.retention(o.get("instance_retention")));
   }
 
-  private JsonObject created(String id) {
+  JsonObject created(String id) {
     var def = engine.registry().require(workflow);
     return Jsonp.P.createObjectBuilder().add("id", id).add("status", "queued")
         .add("version_id", def.versionId()).add("workflow_id", Wire.workflowId(def.name())).build();
@@ -191,16 +207,15 @@ public class InstancesResource {
       }
       list.add(s.getString());
     }
-    List<String> missing = engine.deleteInstances(workflow, list);
+    DeleteResult result = client().deleteBatch(list);
     JsonArrayBuilder deleted = Jsonp.P.createArrayBuilder();
+    result.deleted().forEach(id -> deleted.add(Jsonp.P.createObjectBuilder().add("id", id)));
     JsonArrayBuilder errors = Jsonp.P.createArrayBuilder();
-    for (String id : new java.util.LinkedHashSet<>(list)) {
-      if (missing.contains(id)) {
-        errors.add(Jsonp.P.createObjectBuilder().add("id", id).add("code", ApiError.INSTANCE_NOT_FOUND)
-            .add("message", "instance '" + id + "' not found"));
-      } else {
-        deleted.add(Jsonp.P.createObjectBuilder().add("id", id));
-      }
+    for (DeleteResult.Error e : result.errors()) {
+      ApiError code = ApiExceptionMappers.EngineErrors.of(new WorkflowException(e.reason(),
+          e.message()));
+      errors.add(Jsonp.P.createObjectBuilder().add("id", e.id()).add("code", code.code())
+          .add("message", e.message()));
     }
     return Envelope.ok(Jsonp.P.createObjectBuilder().add("deleted", deleted).add("errors", errors)
         .build());

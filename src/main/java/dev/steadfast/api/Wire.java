@@ -2,8 +2,10 @@ package dev.steadfast.api;
 
 import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.engine.Redaction;
+import dev.steadfast.workflow.Retention;
 import dev.steadfast.workflow.engine.WorkflowEngine.InstanceView;
 import dev.steadfast.workflow.engine.WorkflowEngine.WorkflowInfo;
+import dev.steadfast.workflow.engine.WorkflowPolicy;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.StepRecord;
@@ -54,7 +56,7 @@ final class Wire {
     JsonObjectBuilder counts = Jsonp.P.createObjectBuilder();
     w.counts().forEach((status, n) -> counts.add(status, n));
     String name = w.definition().name();
-    return Jsonp.P.createObjectBuilder()
+    JsonObjectBuilder b = Jsonp.P.createObjectBuilder()
         .add("id", workflowId(name))
         .add("name", name)
         .add("class_name", w.definition().workflowClass().getName())
@@ -62,8 +64,30 @@ final class Wire {
         .add("created_on", time(w.row().createdAt()))
         .add("modified_on", time(w.row().modifiedAt()))
         .add("triggered_on", time(w.triggeredAt()))
-        .add("instances", counts)
-        .build();
+        .add("instances", counts);
+    policy(b, w.definition().policy());
+    return b.build();
+  }
+
+  /** The deployment's settings, in the shape wrangler deploys them ({@code PUT /workflows/W}). */
+  private static void policy(JsonObjectBuilder b, WorkflowPolicy p) {
+    JsonArrayBuilder schedules = Jsonp.P.createArrayBuilder();
+    p.schedules().forEach(c -> schedules.add(Jsonp.P.createObjectBuilder().add("cron", c)));
+    b.add("schedules", schedules);
+    if (p.limited()) {
+      b.add("concurrency", Jsonp.P.createObjectBuilder().add("limit", p.concurrencyLimit()));
+    }
+    Retention r = p.retention();
+    if (r.success() != null || r.error() != null) {
+      JsonObjectBuilder d = Jsonp.P.createObjectBuilder();
+      if (r.success() != null) {
+        d.add("success_retention", r.success().toMillis());
+      }
+      if (r.error() != null) {
+        d.add("error_retention", r.error().toMillis());
+      }
+      b.add("default_retention", d);
+    }
   }
 
   static JsonObject version(WorkflowInfo w) {

@@ -147,8 +147,10 @@ public class EngineBootstrap {
         continue;
       }
       // one shared object per workflow class: run() is replayed, so it keeps no per-run state
-      registry.register(WorkflowDefinition.of(type,
-          () -> objects.computeIfAbsent(type, t -> (WorkflowEntrypoint<?, ?>) beans.select(t).get())));
+      WorkflowDefinition def = WorkflowDefinition.of(type,
+          () -> objects.computeIfAbsent(type, t -> (WorkflowEntrypoint<?, ?>) beans.select(t).get()));
+      // configuration keys override the annotation's limit, schedules and retention
+      registry.register(def.withPolicy(settings.workflowPolicy(def.name(), def.policy())));
     }
     EngineConfig cfg = settings.engineConfig();
     turns = new ThreadPoolExecutor(cfg.workers(), cfg.workers(), 60, TimeUnit.SECONDS,

@@ -1,14 +1,19 @@
 package dev.steadfast.server;
 
 import dev.steadfast.workflow.Durations;
+import dev.steadfast.workflow.Retention;
+import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.engine.EngineConfig;
 import dev.steadfast.workflow.engine.StepLimits;
+import dev.steadfast.workflow.engine.WorkflowPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.Config;
 
@@ -84,6 +89,45 @@ public final class Settings {
         .withRetention(duration("steadfast.retention", "30 days"))
         .withJournalWriters(integer("steadfast.journal.writers", 0))
         .withMaxLostAttempts(integer("steadfast.workflow.max-lost-attempts", 3));
+  }
+
+  /**
+   * A workflow's policy with the configuration keys that override its annotation: {@code
+   * steadfast.workflow.<name>.concurrency.limit} (0: none), {@code .schedules} (cron expressions
+   * separated by {@code ;}, or {@code none}), {@code .retention.success} and {@code
+   * .retention.error} (durations).
+   *
+   * @throws IllegalArgumentException naming the key whose value is invalid
+   */
+  public WorkflowPolicy workflowPolicy(String workflow, WorkflowPolicy annotated) {
+    String prefix = "steadfast.workflow." + workflow + ".";
+    WorkflowPolicy p = annotated;
+    try {
+      String limit = get(prefix + "concurrency.limit", null);
+      if (limit != null) {
+        p = p.withConcurrencyLimit(integer(prefix + "concurrency.limit", 0));
+      }
+      String schedules = get(prefix + "schedules", null);
+      if (schedules != null) {
+        List<String> crons = schedules.trim().equalsIgnoreCase("none") ? List.of()
+            : Arrays.stream(schedules.split(";")).map(String::trim).filter(c -> !c.isEmpty())
+                .toList();
+        p = p.withSchedules(crons);
+      }
+      Retention r = p.retention();
+      String success = get(prefix + "retention.success", null);
+      if (success != null) {
+        r = new Retention(duration(prefix + "retention.success", success), r.error());
+      }
+      String error = get(prefix + "retention.error", null);
+      if (error != null) {
+        r = new Retention(r.success(), duration(prefix + "retention.error", error));
+      }
+      return p.withRetention(r);
+    } catch (WorkflowException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("workflow " + workflow + " (" + prefix + "*): "
+          + e.getMessage(), e);
+    }
   }
 
   /**

@@ -1,5 +1,9 @@
 package dev.steadfast.server;
 
+import dev.steadfast.workflow.BatchOptions;
+import dev.steadfast.workflow.BatchResult;
+import dev.steadfast.workflow.DeleteResult;
+import dev.steadfast.workflow.Retention;
 import dev.steadfast.workflow.WorkflowBinding;
 import dev.steadfast.workflow.WorkflowClient;
 import dev.steadfast.workflow.WorkflowInstance;
@@ -44,8 +48,23 @@ public class WorkflowClients {
       }
 
       @Override
+      public WorkflowInstance create(String id, P params, Retention retention) {
+        return delegate().create(id, params, retention);
+      }
+
+      @Override
       public List<WorkflowInstance> createBatch(List<NewInstance<P>> instances) {
         return delegate().createBatch(instances);
+      }
+
+      @Override
+      public BatchResult createBatch(BatchOptions<P> batch) {
+        return delegate().createBatch(batch);
+      }
+
+      @Override
+      public DeleteResult deleteBatch(List<String> ids) {
+        return delegate().deleteBatch(ids);
       }
 
       @Override

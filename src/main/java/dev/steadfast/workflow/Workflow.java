@@ -36,4 +36,32 @@ public @interface Workflow {
    * fails with {@code StepLimitExceeded}.
    */
   int stepLimit() default 0;
+
+  /**
+   * At most this many instances of the workflow run at once across all servers on one database;
+   * more are queued (status {@code queued}) and start as running ones finish, sleep or wait. 0
+   * means no limit. Config key {@code steadfast.workflow.<name>.concurrency.limit} overrides it.
+   */
+  int concurrencyLimit() default 0;
+
+  /**
+   * Cron schedules (5 fields, UTC, e.g. {@code "*}{@code /5 * * * *"} or {@code "0 9 * * MON-FRI"}):
+   * each tick starts one instance, once across all servers on one database. Config key {@code
+   * steadfast.workflow.<name>.schedules} (expressions separated by {@code ;}, or {@code none})
+   * overrides them.
+   */
+  String[] schedules() default {};
+
+  /**
+   * How long a complete instance is kept (e.g. {@code "7 days"}); empty for the server's default.
+   * An instance's own {@link Retention} takes precedence. Config key {@code
+   * steadfast.workflow.<name>.retention.success} overrides it.
+   */
+  String successRetention() default "";
+
+  /**
+   * How long an errored or terminated instance is kept; empty for the server's default. Config key
+   * {@code steadfast.workflow.<name>.retention.error} overrides it.
+   */
+  String errorRetention() default "";
 }

@@ -17,6 +17,8 @@ public class WorkflowException extends RuntimeException {
     INSTANCE_NOT_FOUND,
     /** An instance with that id exists already. */
     ALREADY_EXISTS,
+    /** The same instance id appears twice in one batch. */
+    DUPLICATE_ID,
     /** The instance's status does not allow the operation (e.g. terminate a complete one). */
     ILLEGAL_STATE,
     /** Params, a payload or a result is over its size limit. */

@@ -35,7 +35,11 @@ class ApiIT {
 
   @BeforeAll
   static void start() {
-    server = ServerProcess.start("api", Map.of("STEADFAST_ACCOUNT_ID", "acc"));
+    // the parent demo's deployment settings come from configuration (issue 10 items 6 and 7)
+    server = ServerProcess.start("api", Map.of("STEADFAST_ACCOUNT_ID", "acc",
+        "STEADFAST_WORKFLOW_PARENT_SCHEDULES", "0 0 1 1 *;30 9 * * MON-FRI",
+        "STEADFAST_WORKFLOW_PARENT_CONCURRENCY_LIMIT", "7",
+        "STEADFAST_WORKFLOW_PARENT_RETENTION_ERROR", "2 days"));
     api = new ApiClient(server.apiBase() + "/accounts/acc", ServerProcess.TOKEN);
   }
 
@@ -121,11 +125,76 @@ class ApiIT {
     assertError(api.send("POST", batch, "[{\"instance_id\":\"b-1\"},{\"instance_id\":\"b-1\"}]"),
         400, 10415, "b-1");
     assertError(api.send("POST", batch, "[]"), 400, 10002, "1 to 100");
-    assertError(api.send("POST", batch, "{}"), 400, 10002, "must be a JSON array");
+    assertError(api.send("POST", batch, "{}"), 400, 10002, "either 'count'");
+    assertError(api.send("POST", batch, "7"), 400, 10002, "must be a JSON array");
     JsonArray made = ok(api.send("POST", batch,
         "[{\"instance_id\":\"b-1\"},{\"instance_id\":\"dup-1\"}]")).getJsonArray("result");
     assertEquals(1, made.size());
     assertEquals("b-1", made.getJsonObject(0).getString("id"));
+  }
+
+  /** Issue 10 item 5: the object form of the batch create, an error per entry not created. */
+  @Test
+  void batchObjectFormAndRetention() {
+    String path = "/workflows/approval/instances";
+    String batch = path + "/batch";
+    create("approval", "{\"instance_id\":\"ob-taken\",\"params\":{\"title\":\"t\"}}");
+    JsonObject byCount = ok(api.send("POST", batch,
+        "{\"count\":3,\"params\":{\"title\":\"c\"}}")).getJsonObject("result");
+    assertEquals(3, byCount.getJsonArray("created").size());
+    assertEquals("queued", byCount.getJsonArray("created").getJsonObject(0).getString("status"));
+    assertTrue(byCount.getJsonArray("errors").isEmpty());
+    JsonObject byList = ok(api.send("POST", batch, "{\"instances\":["
+        + "{\"instance_id\":\"ob-1\",\"params\":{\"title\":\"a\"}},"
+        + "{\"instance_id\":\"ob-taken\"},"
+        + "{\"instance_id\":\"ob-1\"},"
+        + "{\"instance_id\":\"bad id!\"},"
+        + "{\"instance_id\":\"ob-2\",\"instance_retention\":{\"success_retention\":\"1 day\","
+        + "\"error_retention\":60000}}]}")).getJsonObject("result");
+    JsonArray created = byList.getJsonArray("created");
+    assertEquals(List.of("ob-1", "ob-2"), created.stream()
+        .map(v -> v.asJsonObject().getString("id")).toList());
+    JsonArray errors = byList.getJsonArray("errors");
+    assertEquals(3, errors.size(), errors::toString);
+    int[][] expected = {{1, 10405}, {2, 10415}, {3, 10002}};
+    for (int k = 0; k < expected.length; k++) {
+      assertEquals(expected[k][0], errors.getJsonObject(k).getInt("index"), errors::toString);
+      assertEquals(expected[k][1], errors.getJsonObject(k).getInt("code"), errors::toString);
+      assertFalse(errors.getJsonObject(k).getString("message").isEmpty());
+    }
+    assertEquals("ob-taken", errors.getJsonObject(0).getString("id"));
+    // bad bodies are refused whole, in the v4 envelope
+    assertError(api.send("POST", batch, "{\"count\":0}"), 400, 10002, "'count'");
+    assertError(api.send("POST", batch, "{\"count\":101}"), 400, 10002, "'count'");
+    assertError(api.send("POST", batch, "{\"count\":1,\"instances\":[]}"), 400, 10002, "both");
+    assertError(api.send("POST", batch, "{\"instances\":[],\"x\":1}"), 400, 10002,
+        "unknown field 'x'");
+    assertError(api.send("POST", batch, "{\"instances\":[]}"), 400, 10002, "1 to 100");
+    assertError(api.send("POST", batch, "{\"instances\":[{\"id\":\"x\"}]}"), 400, 10002,
+        "instances[0] has an unknown field 'id'");
+    assertError(api.send("POST", batch, "{\"count\":2,\"instance_retention\":"
+        + "{\"success_retention\":\"soon\"}}"), 400, 10002, "success_retention");
+    // instance_retention on a single create, as Cloudflare's create body has it
+    assertEquals("ret-1", create("approval", "{\"instance_id\":\"ret-1\","
+        + "\"instance_retention\":{\"error_retention\":\"30 days\"}}"));
+    assertError(api.send("POST", path, "{\"instance_retention\":{\"success_retention\":-5}}"),
+        400, 10002, "instance_retention.success_retention");
+    assertError(api.send("POST", path, "{\"instance_retention\":{\"keep\":1}}"), 400, 10002,
+        "unknown field 'keep'");
+  }
+
+  /** Issue 10 items 6 to 8: a workflow's deployment settings in its details. */
+  @Test
+  void workflowDetailsShowSchedulesLimitAndRetention() {
+    JsonObject parent = ok(api.get("/workflows/parent")).getJsonObject("result");
+    assertEquals(List.of("0 0 1 1 *", "30 9 * * MON-FRI"), parent.getJsonArray("schedules")
+        .stream().map(v -> v.asJsonObject().getString("cron")).toList());
+    assertEquals(7, parent.getJsonObject("concurrency").getInt("limit"));
+    assertEquals(2L * 24 * 3600 * 1000, parent.getJsonObject("default_retention")
+        .getJsonNumber("error_retention").longValue());
+    JsonObject approval = ok(api.get("/workflows/approval")).getJsonObject("result");
+    assertTrue(approval.getJsonArray("schedules").isEmpty());
+    assertFalse(approval.containsKey("concurrency"));
   }
 
   @Test

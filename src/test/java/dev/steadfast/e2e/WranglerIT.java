@@ -40,7 +40,8 @@ class WranglerIT {
   static void start() throws Exception {
     dir = Path.of(System.getProperty("steadfast.e2e.dir", "src/test/e2e/wrangler")).toAbsolutePath();
     Npm.install(dir, "wrangler");
-    server = ServerProcess.start("wrangler", Map.of("STEADFAST_ACCOUNT_ID", ACCOUNT));
+    server = ServerProcess.start("wrangler", Map.of("STEADFAST_ACCOUNT_ID", ACCOUNT,
+        "STEADFAST_WORKFLOW_PARENT_SCHEDULES", "0 0 1 1 *"));
     api = new ApiClient(server.apiBase() + "/accounts/" + ACCOUNT, ServerProcess.TOKEN);
   }
 
@@ -125,6 +126,8 @@ class WranglerIT {
     contains(ok("workflows", "list"), "approval", "processing", "invoice", "resilient-call", "parent");
     contains(ok("workflows", "describe", "approval"), "approval",
         "dev.steadfast.examples.ApprovalWorkflow");
+    // a workflow's cron schedules (configured here) are in describe's JSON, as on Cloudflare
+    contains(ok("workflows", "describe", "parent", "--json"), "\"schedules\"", "0 0 1 1 *");
   }
 
   @Test

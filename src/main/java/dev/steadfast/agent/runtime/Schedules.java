@@ -3,6 +3,7 @@ package dev.steadfast.agent.runtime;
 import dev.steadfast.agent.Schedule;
 import dev.steadfast.agent.store.AgentStore;
 import dev.steadfast.agent.store.ScheduleEntity;
+import dev.steadfast.workflow.engine.CronExpression;
 import dev.steadfast.workflow.engine.WakeUpTimer;
 import java.lang.reflect.Method;
 import java.time.Clock;

@@ -1,10 +1,14 @@
 package dev.steadfast.workflow.engine;
 
+import dev.steadfast.workflow.BatchOptions;
+import dev.steadfast.workflow.BatchResult;
+import dev.steadfast.workflow.DeleteResult;
+import dev.steadfast.workflow.Retention;
 import dev.steadfast.workflow.WorkflowClient;
 import dev.steadfast.workflow.WorkflowInstance;
 import java.util.List;
 
-/** The engine's {@link WorkflowClient}: one workflow's create and get. */
+/** The engine's {@link WorkflowClient}: one workflow's create, batches and get. */
 final class Client<P> implements WorkflowClient<P> {
   private final WorkflowEngine engine;
   private final WorkflowDefinition def;
@@ -21,12 +25,27 @@ final class Client<P> implements WorkflowClient<P> {
 
   @Override
   public WorkflowInstance create(String id, P params) {
-    return engine.create(def, id, params);
+    return engine.create(def, id, params, null);
+  }
+
+  @Override
+  public WorkflowInstance create(String id, P params, Retention retention) {
+    return engine.create(def, id, params, retention);
   }
 
   @Override
   public List<WorkflowInstance> createBatch(List<NewInstance<P>> instances) {
-    return engine.createBatch(def, instances);
+    return engine.batches().createAll(def, instances);
+  }
+
+  @Override
+  public BatchResult createBatch(BatchOptions<P> batch) {
+    return engine.batches().create(def, batch);
+  }
+
+  @Override
+  public DeleteResult deleteBatch(List<String> ids) {
+    return engine.batches().delete(def, ids);
   }
 
   @Override

@@ -209,7 +209,8 @@ final class Dispatcher {
       backlog = false;
       if (free > 0) {
         List<String> due = engine.tx().inTransaction(em -> engine.store().due(em, now,
-            free + active.size() + claiming.size() + retryAfter.size(), engine.serverId()));
+            free + active.size() + claiming.size() + retryAfter.size(), engine.serverId(),
+            engine.gate().saturated(em)));
         List<String> mine = new ArrayList<>();
         long nanos = System.nanoTime();
         for (String uid : due) {
@@ -253,7 +254,8 @@ final class Dispatcher {
         engine.timer().wakeAt(now + engine.config().pollInterval().toMillis(), this::requestPoll);
         return;
       }
-      Long next = engine.tx().inTransaction(em -> engine.store().nextWake(em, engine.serverId()));
+      Long next = engine.tx().inTransaction(em -> engine.store().nextWake(em, engine.serverId(),
+          engine.gate().saturated(em)));
       long wake = now + engine.config().pollInterval().toMillis();
       if (next != null && next < wake) {
         wake = next;
@@ -329,8 +331,10 @@ final class Dispatcher {
     long claimedAt = System.nanoTime();
     return engine.tx().inTransaction(em -> {
       long now = engine.now();
-      List<WorkflowStore.Claimed> rows = engine.store().claimMany(em, uids, engine.serverId(),
-          engine.config().lease().toMillis(), now);
+      // under a concurrency limit only as many as it leaves room for (the others stay due)
+      List<String> admitted = engine.gate().admit(em, uids, engine.serverId());
+      List<WorkflowStore.Claimed> rows = engine.store().claimMany(em, admitted,
+          engine.serverId(), engine.config().lease().toMillis(), now);
       List<Stmt> updates = new ArrayList<>();
       List<InstanceRecord> runnable = new ArrayList<>();
       Map<String, Integer> gens = new HashMap<>();
@@ -420,7 +424,9 @@ final class Dispatcher {
     } finally {
       active.remove(turn.uid(), turn);
       slots.release();
-      if (backlog || (outcome != null && outcome.kind() == Turn.Outcome.Kind.ABANDONED)) {
+      // a turn of a limited workflow that ended makes room for one of its queued instances
+      if (backlog || (outcome != null && outcome.kind() == Turn.Outcome.Kind.ABANDONED)
+          || engine.gate().limited(turn.instance.workflowName())) {
         requestPoll();
       }
     }

@@ -879,10 +879,6 @@ final class Turn implements WorkflowStep {
     }
   }
 
-  <T> T decodeResult(StepRecord rec, TypeRef<T> type) {
-    return decode(rec, type);
-  }
-
   /** Journals a new step row (durable when this returns). */
   void recordStep(StepRecord r) {
     journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(claim, gen(), r))));

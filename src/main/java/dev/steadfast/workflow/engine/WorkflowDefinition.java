@@ -16,8 +16,9 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * A deployed workflow: its name, binding, class, params and output types, and how to get an
- * instance of the class for a turn.
+ * A deployed workflow: its name, binding, class, params and output types, how to get an instance
+ * of the class for a turn, and its {@link WorkflowPolicy} (concurrency limit, schedules,
+ * retention).
  */
 public record WorkflowDefinition(
     String name,
@@ -26,7 +27,18 @@ public record WorkflowDefinition(
     Type paramsType,
     Type outputType,
     String versionId,
-    Supplier<? extends WorkflowEntrypoint<?, ?>> factory) {
+    Supplier<? extends WorkflowEntrypoint<?, ?>> factory,
+    WorkflowPolicy policy) {
+
+  public WorkflowDefinition {
+    policy = policy == null ? WorkflowPolicy.NONE : policy;
+  }
+
+  /** This definition with another policy (configuration overriding the annotation). */
+  public WorkflowDefinition withPolicy(WorkflowPolicy p) {
+    return new WorkflowDefinition(name, binding, workflowClass, paramsType, outputType, versionId,
+        factory, p);
+  }
 
   /** A definition for a class annotated with {@link Workflow}. */
   public static WorkflowDefinition of(
@@ -48,8 +60,8 @@ public record WorkflowDefinition(
       Supplier<? extends WorkflowEntrypoint<?, ?>> factory) {
     Limits.checkWorkflowName(name);
     Type[] args = typeArguments(type);
-    return new WorkflowDefinition(
-        name, binding, type, args[0], args[1], versionOf(name, type), factory);
+    return new WorkflowDefinition(name, binding, type, args[0], args[1], versionOf(name, type),
+        factory, WorkflowPolicy.of(type.getAnnotation(Workflow.class)));
   }
 
   /**

@@ -4,9 +4,9 @@ import dev.steadfast.workflow.ErrorInfo;
 import dev.steadfast.workflow.InstanceStatus;
 import dev.steadfast.workflow.RestartFrom;
 import dev.steadfast.workflow.RollbackOutcome;
+import dev.steadfast.workflow.Retention;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.WorkflowClient;
-import dev.steadfast.workflow.WorkflowClient.NewInstance;
 import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.WorkflowException.Reason;
 import dev.steadfast.workflow.WorkflowInstance;
@@ -16,6 +16,7 @@ import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceEntity;
 import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.JournalWriter;
+import dev.steadfast.workflow.store.RetentionQueries;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.WorkflowRecord;
 import dev.steadfast.workflow.store.WorkflowStore;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +57,9 @@ public final class WorkflowEngine {
   private final Json json = new Json();
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final Dispatcher dispatcher;
+  private final BatchCreator batches = new BatchCreator(this);
+  private final ConcurrencyGate gate;
+  private final CronScheduler crons = new CronScheduler(this);
   private final JournalWriter journal;
   private final AttemptMonitor monitor;
   private final DatabaseHealth health;
@@ -87,6 +90,7 @@ public final class WorkflowEngine {
     this.scheduler = scheduler;
     this.clock = clock;
     this.health = new DatabaseHealth(tx.leaseDataSource(), this::databaseBack);
+    this.gate = new ConcurrencyGate(registry);
     this.dispatcher = new Dispatcher(this);
     this.journal = new JournalWriter(tx.dataSource(), config.journalWriters());
     this.monitor = new AttemptMonitor(scheduler, branchExecutor);
@@ -108,7 +112,9 @@ public final class WorkflowEngine {
     started = true;
     try {
       register();
+      crons.start();
     } catch (RuntimeException e) {
+      crons.stop();
       started = false;
       presence.release(true);
       throw e;
@@ -151,6 +157,7 @@ public final class WorkflowEngine {
       return; // never started (or refused to): nothing of this server's to stop or release
     }
     started = false;
+    crons.stop();
     Set<String> stillRunning = dispatcher.stop(graceMillis);
     if (graceMillis > 0) {
       try {
@@ -219,8 +226,8 @@ public final class WorkflowEngine {
 
   // ------------------------------------------------------------------ create
 
-  WorkflowInstance create(WorkflowDefinition def, String id, Object params) {
-    return create(def, id, params, List.of());
+  WorkflowInstance create(WorkflowDefinition def, String id, Object params, Retention retention) {
+    return create(def, id, params, retention, List.of());
   }
 
   /**
@@ -232,17 +239,18 @@ public final class WorkflowEngine {
    */
   public WorkflowInstance create(String nameOrBinding, String id, Object params,
       List<JournalWriter.Stmt> extra) {
-    return create(registry.require(nameOrBinding), id, params, extra);
+    return create(registry.require(nameOrBinding), id, params, null, extra);
   }
 
   private WorkflowInstance create(WorkflowDefinition def, String id, Object params,
-      List<JournalWriter.Stmt> extra) {
+      Retention retention, List<JournalWriter.Stmt> extra) {
     String instanceId = id == null ? UUID.randomUUID().toString() : id;
     Limits.checkInstanceId(instanceId);
     String paramsJson = writeParams(params);
-    boolean own = dispatcher.reserveSlot();
+    // an instance of a workflow with a concurrency limit is started by a claim, which counts
+    boolean own = !def.policy().limited() && dispatcher.reserveSlot();
     long now = now();
-    InstanceEntity e = newInstance(def, instanceId, paramsJson, now);
+    InstanceEntity e = newInstance(def, instanceId, paramsJson, now, retention);
     long claimedAt = System.nanoTime();
     if (own) {
       claimAtCreate(e, now);
@@ -276,84 +284,11 @@ public final class WorkflowEngine {
     return new Handle(this, def, instanceId);
   }
 
-  List<WorkflowInstance> createBatch(WorkflowDefinition def, List<? extends NewInstance<?>> batch) {
-    if (batch == null || batch.isEmpty() || batch.size() > Limits.MAX_BATCH) {
-      throw new WorkflowException(Reason.INVALID, "a batch holds 1 to " + Limits.MAX_BATCH
-          + " instances, got " + (batch == null ? 0 : batch.size()));
-    }
-    List<InstanceEntity> rows = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    long now = now();
-    for (NewInstance<?> n : batch) {
-      String instanceId = n.id() == null ? UUID.randomUUID().toString() : n.id();
-      Limits.checkInstanceId(instanceId);
-      if (!ids.add(instanceId)) {
-        throw new WorkflowException(Reason.INVALID, "instance id '" + instanceId
-            + "' appears more than once in the batch");
-      }
-      rows.add(newInstance(def, instanceId, writeParams(n.params()), now));
-    }
-    // as create: the instances this server has free workers for are inserted claimed by it and
-    // start at once; the rest wait for the dispatcher
-    long claimedAt = System.nanoTime();
-    for (InstanceEntity e : rows) {
-      if (!dispatcher.reserveSlot()) {
-        break;
-      }
-      claimAtCreate(e, now);
-    }
-    List<InstanceEntity> created;
-    try {
-      created = tx.inTransaction(em -> {
-        Set<String> existing = store.existingIds(em, def.name(), ids);
-        List<InstanceEntity> out = new ArrayList<>();
-        List<JournalWriter.Stmt> inserts = new ArrayList<>();
-        for (InstanceEntity e : rows) {
-          if (!existing.contains(e.getInstanceId())) {
-            inserts.add(WorkflowStore.insertInstanceStmt(e,
-                e.getOwner() != null ? config.lease().toMillis() : null));
-            out.add(e);
-          }
-        }
-        store.execute(em, inserts);
-        return out;
-      });
-    } catch (RuntimeException ex) {
-      rows.stream().filter(e -> e.getOwner() != null)
-          .forEach(e -> dispatcher.releaseSlot(e.getUid()));
-      throw ex;
-    }
-    Set<InstanceEntity> inserted = java.util.Collections.newSetFromMap(
-        new java.util.IdentityHashMap<>());
-    inserted.addAll(created);
-    for (InstanceEntity e : rows) {
-      if (e.getOwner() != null && !inserted.contains(e)) {
-        dispatcher.releaseSlot(e.getUid()); // its id was in use: skipped
-      }
-    }
-    List<WorkflowInstance> handles = new ArrayList<>();
-    boolean queued = false;
-    for (InstanceEntity e : created) {
-      emit(Type.WORKFLOW_QUEUED, def.name(), e.getInstanceId(), null, 0, null, null);
-      handles.add(new Handle(this, def, e.getInstanceId()));
-      if (e.getOwner() != null) {
-        emit(Type.WORKFLOW_START, def.name(), e.getInstanceId(), null, 0, null, null);
-        dispatcher.runClaimed(recordOf(e), claimedAt);
-      } else {
-        queued = true;
-      }
-    }
-    if (queued) {
-      dispatcher.requestPoll();
-    }
-    return handles;
-  }
-
   /**
    * An instance this server starts as it creates it: inserted claimed and running, its turn
    * handed to a worker right after the commit (no claim, no status update before its first step).
    */
-  private void claimAtCreate(InstanceEntity e, long now) {
+  void claimAtCreate(InstanceEntity e, long now) {
     // marked as being claimed until its turn is running: a poll must not claim it meanwhile
     dispatcher.markClaiming(e.getUid());
     e.setOwner(config.serverId());
@@ -362,8 +297,14 @@ public final class WorkflowEngine {
     e.setStartedAt(now);
   }
 
-  private InstanceEntity newInstance(WorkflowDefinition def, String instanceId, String params, long now) {
+  InstanceEntity newInstance(WorkflowDefinition def, String instanceId, String params, long now,
+      Retention retention) {
     InstanceEntity e = new InstanceEntity();
+    // the instance's own retention over its workflow's; unset periods: the server's default
+    Retention r = (retention == null ? Retention.DEFAULT : retention)
+        .orElse(def.policy().retention());
+    e.setRetainSuccess(r.success() == null ? null : r.success().toMillis());
+    e.setRetainError(r.error() == null ? null : r.error().toMillis());
     e.setUid(UUID.randomUUID().toString());
     e.setWorkflowName(def.name());
     e.setInstanceId(instanceId);
@@ -379,7 +320,7 @@ public final class WorkflowEngine {
     return e;
   }
 
-  private String writeParams(Object params) {
+  String writeParams(Object params) {
     String text;
     try {
       text = json.write(params);
@@ -394,7 +335,7 @@ public final class WorkflowEngine {
     return new WorkflowException(Reason.ALREADY_EXISTS, "instance '" + id + "' already exists");
   }
 
-  private static boolean isConstraintViolation(Throwable t) {
+  static boolean isConstraintViolation(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof java.sql.SQLIntegrityConstraintViolationException
           || c instanceof org.hibernate.exception.ConstraintViolationException) {
@@ -532,6 +473,7 @@ public final class WorkflowEngine {
       }
       e.setStatus(Status.TERMINATED.wireName());
       e.setEndedAt(now());
+      e.setPurgeAt(e.getRetainError() == null ? null : e.getEndedAt() + e.getRetainError());
       e.setDueAt(null);
       e.setOwner(null);
       e.setLeaseUntil(null);
@@ -570,6 +512,7 @@ public final class WorkflowEngine {
       e.setErrorMessage(null);
       e.setStartedAt(null);
       e.setEndedAt(null);
+      e.setPurgeAt(null);
       e.setDueAt(now());
       e.setOwner(null);
       e.setLeaseUntil(null);
@@ -794,9 +737,10 @@ public final class WorkflowEngine {
 
   /** Deletes one batch of finished instances past their retention; returns how many. */
   int sweepRetentionBatch() {
-    long cutoff = now() - config.retention().toMillis();
+    long now = now();
     return ConflictRetry.inTransaction(tx, em -> {
-      List<String> uids = store.expired(em, cutoff, SWEEP_BATCH);
+      List<String> uids = RetentionQueries.expired(em, now, config.retention().toMillis(),
+          SWEEP_BATCH);
       store.deleteInstances(em, uids);
       return uids.size();
     });
@@ -880,7 +824,7 @@ public final class WorkflowEngine {
     }
   }
 
-  private static InstanceRecord recordOf(InstanceEntity e) {
+  static InstanceRecord recordOf(InstanceEntity e) {
     return new InstanceRecord(e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
         e.getParams(), e.getOutput(), e.getErrorName(), e.getErrorMessage(), e.getTriggerSource(),
         e.getVersionId(), e.getCreatedAt(), e.getModifiedAt(), e.getStartedAt(), e.getEndedAt(),
@@ -916,7 +860,7 @@ public final class WorkflowEngine {
 
   /** The earliest time an instance becomes due (or a foreign lease expires), or null. */
   public Long nextDueAt() {
-    return tx.inTransaction(em -> store.nextWake(em, config.serverId()));
+    return tx.inTransaction(em -> store.nextWake(em, config.serverId(), gate.saturated(em)));
   }
 
   Dispatcher dispatcher() {
@@ -930,6 +874,18 @@ public final class WorkflowEngine {
 
   JournalWriter journal() {
     return journal;
+  }
+
+  BatchCreator batches() {
+    return batches;
+  }
+
+  ConcurrencyGate gate() {
+    return gate;
+  }
+
+  CronScheduler crons() {
+    return crons;
   }
 
   AttemptMonitor monitor() {

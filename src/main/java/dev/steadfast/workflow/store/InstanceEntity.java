@@ -70,6 +70,17 @@ public class InstanceEntity {
   @Column(name = "rollback_error_message")
   String rollbackErrorMessage;
 
+  /** Retention once complete / errored or terminated, in ms; null: the server's default. */
+  @Column(name = "retain_success")
+  Long retainSuccess;
+
+  @Column(name = "retain_error")
+  Long retainError;
+
+  /** When the finished instance is deleted; null: its end plus the server's default. */
+  @Column(name = "purge_at")
+  Long purgeAt;
+
   public InstanceEntity() {}
 
   /** The stored rollback outcome (null when no rollback ended). */
@@ -251,5 +262,29 @@ public class InstanceEntity {
 
   public void setControl(String control) {
     this.control = control;
+  }
+
+  public Long getRetainSuccess() {
+    return retainSuccess;
+  }
+
+  public void setRetainSuccess(Long retainSuccess) {
+    this.retainSuccess = retainSuccess;
+  }
+
+  public Long getRetainError() {
+    return retainError;
+  }
+
+  public void setRetainError(Long retainError) {
+    this.retainError = retainError;
+  }
+
+  public Long getPurgeAt() {
+    return purgeAt;
+  }
+
+  public void setPurgeAt(Long purgeAt) {
+    this.purgeAt = purgeAt;
   }
 }

@@ -271,17 +271,6 @@ public final class WorkflowStore {
         .executeUpdate();
   }
 
-  /** Uids of finished instances that ended before {@code cutoff}, at most {@code limit}. */
-  public List<String> expired(EntityManager em, long cutoff, int limit) {
-    return em.createQuery(
-            "SELECT i.uid FROM InstanceEntity i WHERE i.endedAt < :c"
-                + " AND i.status IN ('complete', 'errored', 'terminated')",
-            String.class)
-        .setParameter("c", cutoff)
-        .setMaxResults(limit)
-        .getResultList();
-  }
-
   // ---------------------------------------------------------------- dispatch
 
   /**
@@ -303,19 +292,31 @@ public final class WorkflowStore {
    * group earliest first (see docs/workflow-semantics.md).
    */
   public List<String> due(EntityManager em, long now, int limit, String self) {
+    return due(em, now, limit, self, Set.of());
+  }
+
+  /** As {@link #due(EntityManager, long, int, String)}, leaving out the workflows {@code skip}. */
+  public List<String> due(EntityManager em, long now, int limit, String self,
+      Collection<String> skip) {
     return em.unwrap(Session.class).doReturningWork(c -> {
       String free = " AND due_at <= ? AND (owner IS NULL OR lease_until < " + DB_NOW
-          + " OR owner = ?) ORDER BY due_at LIMIT ?)";
+          + " OR owner = ?)"
+          + (skip.isEmpty() ? "" : " AND workflow_name NOT IN (" + placeholders(skip.size()) + ")")
+          + " ORDER BY due_at LIMIT ?)";
       try (java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM ("
           + "(SELECT uid, due_at, 0 AS grp FROM sf_instance WHERE status IN (" + STARTED + ")"
           + free + " UNION ALL (SELECT uid, due_at, 1 AS grp FROM sf_instance"
           + " WHERE status = 'queued'" + free + ") d ORDER BY grp, due_at LIMIT ?")) {
+        int i = 1;
         for (int k = 0; k < 2; k++) {
-          p.setLong(1 + 3 * k, now);
-          p.setString(2 + 3 * k, self);
-          p.setInt(3 + 3 * k, limit);
+          p.setLong(i++, now);
+          p.setString(i++, self);
+          for (String w : skip) {
+            p.setString(i++, w);
+          }
+          p.setInt(i++, limit);
         }
-        p.setInt(7, limit);
+        p.setInt(i, limit);
         List<String> out = new ArrayList<>();
         try (java.sql.ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
@@ -332,10 +333,18 @@ public final class WorkflowStore {
    * lease end of an instance held by another server. Null when nothing is pending.
    */
   public Long nextWake(EntityManager em, String self) {
-    Long due =
-        em.createQuery(
-                "SELECT MIN(i.dueAt) FROM InstanceEntity i WHERE i.owner IS NULL", Long.class)
-            .getSingleResult();
+    return nextWake(em, self, Set.of());
+  }
+
+  /** As {@link #nextWake(EntityManager, String)}, leaving out the due times of {@code skip}. */
+  public Long nextWake(EntityManager em, String self, Collection<String> skip) {
+    TypedQuery<Long> q = em.createQuery("SELECT MIN(i.dueAt) FROM InstanceEntity i WHERE"
+        + " i.owner IS NULL" + (skip.isEmpty() ? "" : " AND i.workflowName NOT IN :skip"),
+        Long.class);
+    if (!skip.isEmpty()) {
+      q.setParameter("skip", skip);
+    }
+    Long due = q.getSingleResult();
     Long lease =
         em.createQuery(
                 "SELECT MIN(i.leaseUntil) FROM InstanceEntity i WHERE i.owner IS NOT NULL"
@@ -668,15 +677,16 @@ public final class WorkflowStore {
   public static JournalWriter.Stmt insertInstanceStmt(InstanceEntity e, Long leaseMillis) {
     return new JournalWriter.Stmt("INSERT INTO sf_instance (uid, workflow_name, instance_id,"
         + " status, params, trigger_source, version_id, created_at, modified_at, started_at,"
-        + " due_at, owner, lease_until, gen, signals, epoch)"
+        + " due_at, owner, lease_until, gen, signals, epoch, retain_success, retain_error)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT) + " + DB_NOW
-        + ", ?, ?, ?)",
+        + ", ?, ?, ?, ?, ?)",
         e.getUid(), e.getWorkflowName(), e.getInstanceId(), e.getStatus(),
         JournalWriter.nullOf(e.getParams()), e.getTriggerSource(), e.getVersionId(),
         e.getCreatedAt(), e.getModifiedAt(), JournalWriter.nullOf(e.getStartedAt()),
         JournalWriter.nullOf(e.getDueAt()),
         JournalWriter.nullOf(e.getOwner()), JournalWriter.nullOf(leaseMillis), e.getGen(),
-        e.getSignals(), e.getOwner() == null ? 0L : 1L);
+        e.getSignals(), e.getOwner() == null ? 0L : 1L,
+        JournalWriter.nullOf(e.getRetainSuccess()), JournalWriter.nullOf(e.getRetainError()));
   }
 
   /**
@@ -687,17 +697,21 @@ public final class WorkflowStore {
   public static JournalWriter.Stmt releaseStmt(Claim c, int gen,
       long seenSignals, boolean checkSignals, String status, Long dueAt, String output,
       String errorName, String errorMessage, Long endedAt, long now) {
+    // purge_at: the end plus the instance's own retention for its outcome (NULL when it has none
+    // or did not end: the sweep then uses the server's default)
     String sql = "UPDATE sf_instance SET status = ?, due_at = ?, output = ?, error_name = ?,"
         + " error_message = ?, ended_at = ?, modified_at = ?, owner = NULL, lease_until = NULL,"
-        + " control = NULL, started_at = COALESCE(started_at, ?)"
+        + " control = NULL, started_at = COALESCE(started_at, ?), purge_at = CAST(? AS BIGINT)"
+        + " + (CASE WHEN CAST(? AS VARCHAR(20)) = 'complete' THEN retain_success ELSE retain_error"
+        + " END)"
         + " WHERE uid = ? AND owner = ? AND epoch = ? AND gen = ?"
         // a terminate with rollback (see engine.Rollbacks) waits for the turn: not overwritten
         + " AND (control IS NULL OR control <> 'rollback')"
         + (checkSignals ? " AND signals = ?" : "");
     List<Object> p = new ArrayList<>(List.of(status, JournalWriter.nullOf(dueAt),
         JournalWriter.nullOf(output), JournalWriter.nullOf(errorName),
-        JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(endedAt), now, now, c.uid(),
-        c.owner(), c.epoch(), gen));
+        JournalWriter.nullOf(errorMessage), JournalWriter.nullOf(endedAt), now, now,
+        JournalWriter.nullOf(endedAt), status, c.uid(), c.owner(), c.epoch(), gen));
     if (checkSignals) {
       p.add(seenSignals);
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadfast.agent.Agent;
 import dev.steadfast.agent.Schedule;
 import dev.steadfast.agent.store.AgentPersistence;
+import dev.steadfast.workflow.engine.CronExpression;
 import dev.steadfast.workflow.engine.Databases;
 import dev.steadfast.workflow.engine.LocalTransactor;
 import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;

@@ -31,6 +31,7 @@ public final class EngineHarness implements AutoCloseable {
   private ExecutorService turns;
   private ExecutorService branches;
   private ScheduledThreadPoolExecutor scheduler;
+  private Clock clock = Clock.systemUTC();
 
   public EngineHarness(DataSource dataSource, EngineConfig config) {
     this.dataSource = dataSource;
@@ -50,12 +51,23 @@ public final class EngineHarness implements AutoCloseable {
     return this;
   }
 
+  /** Runs the engine on this clock (a virtual one moves time for schedules and retention). */
+  public EngineHarness withClock(Clock c) {
+    this.clock = c;
+    return this;
+  }
+
+  /** Registers a definition as it is, e.g. with a policy that configuration would set. */
+  public EngineHarness register(WorkflowDefinition def) {
+    registry.register(def);
+    return this;
+  }
+
   public EngineHarness start() {
     turns = Executors.newFixedThreadPool(config.workers());
     branches = Executors.newCachedThreadPool();
     scheduler = new ScheduledThreadPoolExecutor(2);
     scheduler.setRemoveOnCancelPolicy(true);
-    Clock clock = Clock.systemUTC();
     engine = new WorkflowEngine(config, registry, new LocalTransactor(emf),
         new ScheduledWakeUpTimer(scheduler, clock), turns, branches, scheduler, clock);
     engine.addListener(events::add);

@@ -1,4 +1,4 @@
-package dev.steadfast.agent.runtime;
+package dev.steadfast.workflow.engine;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,8 +8,10 @@ import java.util.BitSet;
 
 /**
  * A 5-field cron expression (minute hour day-of-month month day-of-week) evaluated in UTC, with
- * {@code *}, lists, ranges and steps. Day of week 0 or 7 is Sunday. As in Vixie cron, when both
- * day fields are restricted a day matches if either does.
+ * {@code *}, lists, ranges and steps. Day of week 0 or 7 is Sunday; months and days of week may
+ * also be written as three-letter English names ({@code JAN}, {@code MON-FRI}), as Cloudflare's
+ * cron triggers accept. As in Vixie cron, when both day fields are restricted a day matches if
+ * either does. Agent schedules and workflow schedules share it.
  */
 public final class CronExpression {
   private final String text;
@@ -31,8 +33,8 @@ public final class CronExpression {
     minutes = field(f[0], 0, 59);
     hours = field(f[1], 0, 23);
     days = field(f[2], 1, 31);
-    months = field(f[3], 1, 12);
-    weekdays = field(f[4], 0, 7);
+    months = field(names(f[3], MONTHS, 1), 1, 12);
+    weekdays = field(names(f[4], WEEKDAYS, 0), 0, 7);
     if (weekdays.get(7)) {
       weekdays.set(0);
     }
@@ -40,7 +42,28 @@ public final class CronExpression {
     weekdayStar = f[4].startsWith("*");
   }
 
+  private static final String[] MONTHS = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG",
+    "SEP", "OCT", "NOV", "DEC"};
+  private static final String[] WEEKDAYS = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
+
+  /** The field with its names replaced by their numbers ({@code first} for the first name). */
+  private static String names(String spec, String[] names, int first) {
+    String out = spec.toUpperCase(java.util.Locale.ROOT);
+    for (int i = 0; i < names.length; i++) {
+      out = out.replace(names[i], String.valueOf(first + i));
+    }
+    return out;
+  }
+
+  /**
+   * Parses a cron expression.
+   *
+   * @throws IllegalArgumentException naming what is wrong with it
+   */
   public static CronExpression parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("cron expression is empty");
+    }
     return new CronExpression(text);
   }
 
