@@ -305,6 +305,43 @@ class ApiIT {
         js.headers().toString());
   }
 
+  @Test
+  void metricsInPrometheusTextBehindTheToken() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String, java.net.http.HttpResponse<String>> scrape = token -> {
+      var b = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(server.apiBase() + "/metrics"))
+          .header("Accept", "text/plain;version=0.0.4;q=0.4,*/*;q=0.1");
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token);
+      }
+      try {
+        return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    assertEquals(401, scrape.apply(null).statusCode());
+    assertEquals(401, scrape.apply("wrong").statusCode());
+    String retried = "steadfast_attempts_retried_total{workflow=\"resilient-call\"}";
+    String complete = "steadfast_instances{workflow=\"resilient-call\",status=\"complete\"}";
+    var before = new dev.steadfast.workflow.engine.metrics.Scrape(
+        scrape.apply(ServerProcess.TOKEN).body());
+    // one failure, then success after a 1 s retry delay
+    String id = create("resilient-call", "{\"params\":{\"failures\":1,\"refuse\":false}}");
+    awaitStatus("resilient-call", id, "complete");
+    var r = scrape.apply(ServerProcess.TOKEN);
+    assertEquals(200, r.statusCode(), r::body);
+    assertTrue(r.headers().firstValue("Content-Type").orElse("")
+        .startsWith("text/plain; version=0.0.4"), r.headers().toString());
+    var after = new dev.steadfast.workflow.engine.metrics.Scrape(r.body());
+    assertEquals(before.value(complete) + 1, after.value(complete));
+    assertEquals((before.get(retried) == null ? 0 : before.get(retried)) + 1,
+        after.value(retried));
+    assertEquals(1, after.value("steadfast_database_up"));
+    assertNotNull(after.get("steadfast_agent_connections"), "the agents' metrics are included");
+  }
+
   static JsonObject awaitStatus(String workflow, String id, String status) {
     long deadline = System.currentTimeMillis() + 30_000;
     JsonObject d = null;

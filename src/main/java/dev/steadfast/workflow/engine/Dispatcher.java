@@ -359,6 +359,10 @@ final class Dispatcher {
         if (status == Status.RUNNING) {
           // still marked running: its last turn never ended (a crash, an abandoned turn)
           recovering.add(r.uid());
+          engine.metrics().claimTakenOver(r.workflowName());
+        }
+        if (r.dueAt() != null) {
+          engine.metrics().wokeUp(now - r.dueAt());
         }
         updates.add(WorkflowStore.startTurnStmt(r.uid(), now));
         runnable.add(new InstanceRecord(r.uid(), r.workflowName(), r.instanceId(),
