@@ -1,12 +1,15 @@
 // One instance, live: its events stream in over SSE and redraw the timeline; actions go through
 // the same REST endpoints as wrangler.
-import { call, get, inst, subscribe } from './api.js';
+import { call, get, inst, subscribe, wf } from './api.js';
 import { h, mount, badge, time, duration, json, toast, parseJson } from './dom.js';
 import { emptyModel, apply, isFinished } from './model.js';
 import { timeline } from './timeline.js';
+import { diagram, loadGraph } from './diagram.js';
 
 export async function instanceView(main, name, id) {
   let details = (await get(inst(name, id))).result;
+  const graph = await loadGraph(get, wf(name));
+  const dg = h('div', { id: 'instance-diagram' });
   let model = emptyModel();
   model.status = details.status;
   let stop = null;
@@ -102,6 +105,7 @@ export async function instanceView(main, name, id) {
       const again = tl.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`);
       if (again) again.focus();
     }
+    mount(dg, diagram(graph, model));
     mount(log, model.events.slice(-200).reverse().map((e) => h('li', {},
       h('code', {}, e.type), ' ', e.stepName ? `${e.stepName}${e.attempt ? ` #${e.attempt}` : ''} ` : '',
       h('span', { class: 'muted small' }, time(e.timestamp)))));
@@ -131,6 +135,7 @@ export async function instanceView(main, name, id) {
     h('div', { class: 'title-row' }, h('h1', {}, id), statusEl, live),
     actions, head, blocks,
     h('section', {}, h('h2', {}, 'Timeline'), tl),
+    h('details', { class: 'card', open: true }, h('summary', {}, 'Code diagram'), dg),
     eventForm,
     h('details', { class: 'card' }, h('summary', {}, 'Events'), log));
   render();
