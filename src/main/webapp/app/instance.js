@@ -70,8 +70,15 @@ export async function instanceView(main, name, id) {
   h('label', { for: 'ev-payload' }, 'Payload (JSON)'), evPayload, evError,
   h('button', { type: 'submit' }, 'Send'));
 
+  // when each event reached the screen (the frame that drew it): read by EventToScreenBenchmark
+  const shown = (window.steadfastDashboard ||= { shown: [] }).shown;
+  let unseen = [];
+
   function render() {
     frame = 0;
+    const now = Date.now();
+    for (const e of unseen) if (shown.length < 100000) shown.push({ type: e.type, at: Date.parse(e.timestamp), shown: now });
+    unseen = [];
     const st = model.status || details.status;
     mount(statusEl, badge(st));
     const queued = model.queuedAt ?? Date.parse(details.queued);
@@ -121,6 +128,7 @@ export async function instanceView(main, name, id) {
     stop = subscribe(`${inst(name, id)}/subscribe`, {
       onEvent: (e) => {
         live.textContent = 'live';
+        unseen.push(e);
         if (apply(model, e)) { resubscribe(); return; }
         schedule();
       },

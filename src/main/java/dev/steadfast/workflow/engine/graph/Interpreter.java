@@ -31,12 +31,11 @@ final class Interpreter {
 
   private static final Set<String> STEP_OWNERS = Set.of("dev/steadfast/workflow/WorkflowStep",
       "dev/steadfast/agent/AgentWorkflowStep");
-  private static final String STEP_CONFIG = "dev/steadfast/workflow/StepConfig";
 
   private final ClassFile cf;
   private final ClassFile.Method m;
   private final byte[] code;
-  private List<Value> stack = new ArrayList<>();
+  private final OperandStack stack = new OperandStack();
   private final Map<Integer, Value> locals = new HashMap<>();
   private final Map<Integer, List<Value>> atTarget = new HashMap<>();
   private final List<Call> calls = new ArrayList<>();
@@ -69,11 +68,11 @@ final class Interpreter {
     int pc = 0;
     while (pc < code.length) {
       if (handlers.contains(pc)) {
-        stack = new ArrayList<>(List.of(Value.UNKNOWN)); // the caught exception
+        stack.replace(List.of(Value.UNKNOWN)); // the caught exception
       } else if (!fallsThrough) {
-        stack = new ArrayList<>(atTarget.getOrDefault(pc, List.of()));
+        stack.replace(atTarget.getOrDefault(pc, List.of()));
       } else if (atTarget.containsKey(pc)) {
-        stack = merge(stack, atTarget.get(pc));
+        stack.merge(atTarget.get(pc));
       }
       int next = step(pc);
       instructions.put(pc, next - pc);
@@ -84,17 +83,6 @@ final class Interpreter {
     }
   }
 
-  private static List<Value> merge(List<Value> a, List<Value> b) {
-    if (a.size() != b.size()) {
-      return a;
-    }
-    List<Value> out = new ArrayList<>(a.size());
-    for (int i = 0; i < a.size(); i++) {
-      out.add(a.get(i).equals(b.get(i)) ? a.get(i) : Value.unknown(a.get(i).wide()));
-    }
-    return out;
-  }
-
   // ------------------------------------------------------------------ the instructions
 
   /** Executes the instruction at {@code pc}; returns the next instruction's offset. */
@@ -102,17 +90,17 @@ final class Interpreter {
     int op = u1(pc);
     switch (op) {
       case 0 -> { }
-      case 1 -> push(Value.UNKNOWN);
-      case 2, 3, 4, 5, 6, 7, 8 -> push(Value.number(op - 3, false));
-      case 9, 10 -> push(Value.number(op - 9, true));
-      case 11, 12, 13 -> push(Value.UNKNOWN);
-      case 14, 15 -> push(Value.UNKNOWN_WIDE);
+      case 1 -> stack.push(Value.UNKNOWN);
+      case 2, 3, 4, 5, 6, 7, 8 -> stack.push(Value.number(op - 3, false));
+      case 9, 10 -> stack.push(Value.number(op - 9, true));
+      case 11, 12, 13 -> stack.push(Value.UNKNOWN);
+      case 14, 15 -> stack.push(Value.UNKNOWN_WIDE);
       case 16 -> {
-        push(Value.number(code[pc + 1], false));
+        stack.push(Value.number(code[pc + 1], false));
         return pc + 2;
       }
       case 17 -> {
-        push(Value.number((short) u2(pc + 1), false));
+        stack.push(Value.number((short) u2(pc + 1), false));
         return pc + 3;
       }
       case 18 -> {
@@ -132,76 +120,76 @@ final class Interpreter {
       case 34, 35, 36, 37 -> load(op - 34, false);
       case 38, 39, 40, 41 -> load(op - 38, true);
       case 42, 43, 44, 45 -> load(op - 42, false);
-      case 46, 48, 50, 51, 52, 53 -> pop2push(2, Value.UNKNOWN);
-      case 47, 49 -> pop2push(2, Value.UNKNOWN_WIDE);
+      case 46, 48, 50, 51, 52, 53 -> stack.pop2push(2, Value.UNKNOWN);
+      case 47, 49 -> stack.pop2push(2, Value.UNKNOWN_WIDE);
       case 54, 55, 56, 57, 58 -> {
-        locals.put(u1(pc + 1), pop());
+        locals.put(u1(pc + 1), stack.pop());
         return pc + 2;
       }
       case 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78 ->
-          locals.put((op - 59) % 4, pop());
-      case 79, 80, 81, 82, 83, 84, 85, 86 -> pop(3);
-      case 87 -> pop();
+          locals.put((op - 59) % 4, stack.pop());
+      case 79, 80, 81, 82, 83, 84, 85, 86 -> stack.pop(3);
+      case 87 -> stack.pop();
       case 88 -> {
-        if (!pop().wide()) {
-          pop();
+        if (!stack.pop().wide()) {
+          stack.pop();
         }
       }
-      case 89 -> push(peek(0));
+      case 89 -> stack.push(stack.peek(0));
       case 90 -> {
-        Value a = pop();
-        Value b = pop();
-        push(a);
-        push(b);
-        push(a);
+        Value a = stack.pop();
+        Value b = stack.pop();
+        stack.push(a);
+        stack.push(b);
+        stack.push(a);
       }
       case 91 -> {
-        Value a = pop();
-        Value b = pop();
-        Value c = b.wide() ? null : pop();
-        push(a);
+        Value a = stack.pop();
+        Value b = stack.pop();
+        Value c = b.wide() ? null : stack.pop();
+        stack.push(a);
         if (c != null) {
-          push(c);
+          stack.push(c);
         }
-        push(b);
-        push(a);
+        stack.push(b);
+        stack.push(a);
       }
       case 92 -> {
-        Value a = peek(0);
+        Value a = stack.peek(0);
         if (a.wide()) {
-          push(a);
+          stack.push(a);
         } else {
-          Value b = peek(1);
-          push(b);
-          push(a);
+          Value b = stack.peek(1);
+          stack.push(b);
+          stack.push(a);
         }
       }
       case 93, 94 -> dupTwoDown(op);
       case 95 -> {
-        Value a = pop();
-        Value b = pop();
-        push(a);
-        push(b);
+        Value a = stack.pop();
+        Value b = stack.pop();
+        stack.push(a);
+        stack.push(b);
       }
       case 96, 98, 100, 102, 104, 106, 108, 110, 112, 114, 120, 122, 124, 126, 128, 130 ->
-          pop2push(2, Value.UNKNOWN);
+          stack.pop2push(2, Value.UNKNOWN);
       case 97, 99, 101, 103, 105, 107, 109, 111, 113, 115, 127, 129, 131 ->
-          pop2push(2, Value.UNKNOWN_WIDE);
-      case 121, 123, 125 -> pop2push(2, Value.UNKNOWN_WIDE); // long shifts
-      case 116, 118 -> pop2push(1, Value.UNKNOWN);
-      case 117, 119 -> pop2push(1, Value.UNKNOWN_WIDE);
+          stack.pop2push(2, Value.UNKNOWN_WIDE);
+      case 121, 123, 125 -> stack.pop2push(2, Value.UNKNOWN_WIDE); // long shifts
+      case 116, 118 -> stack.pop2push(1, Value.UNKNOWN);
+      case 117, 119 -> stack.pop2push(1, Value.UNKNOWN_WIDE);
       case 132 -> {
         return pc + 3;
       }
-      case 133, 135, 138, 140, 141, 143 -> pop2push(1, Value.UNKNOWN_WIDE);
-      case 134, 136, 137, 139, 142, 144, 145, 146, 147 -> pop2push(1, Value.UNKNOWN);
-      case 148, 149, 150, 151, 152 -> pop2push(2, Value.UNKNOWN);
+      case 133, 135, 138, 140, 141, 143 -> stack.pop2push(1, Value.UNKNOWN_WIDE);
+      case 134, 136, 137, 139, 142, 144, 145, 146, 147 -> stack.pop2push(1, Value.UNKNOWN);
+      case 148, 149, 150, 151, 152 -> stack.pop2push(2, Value.UNKNOWN);
       case 153, 154, 155, 156, 157, 158, 198, 199 -> {
-        pop();
+        stack.pop();
         return jump(pc, pc + (short) u2(pc + 1), pc + 3, true);
       }
       case 159, 160, 161, 162, 163, 164, 165, 166 -> {
-        pop(2);
+        stack.pop(2);
         return jump(pc, pc + (short) u2(pc + 1), pc + 3, true);
       }
       case 167 -> {
@@ -211,11 +199,11 @@ final class Interpreter {
         return jump(pc, pc + readInt(pc + 1), pc + 5, false);
       }
       case 168 -> {
-        push(Value.UNKNOWN);
+        stack.push(Value.UNKNOWN);
         return pc + 3;
       }
       case 201 -> {
-        push(Value.UNKNOWN);
+        stack.push(Value.UNKNOWN);
         return pc + 5;
       }
       case 169 -> {
@@ -224,23 +212,23 @@ final class Interpreter {
       case 170, 171 -> {
         return switchInsn(pc, op);
       }
-      case 172, 173, 174, 175, 176, 191, 194, 195 -> pop();
+      case 172, 173, 174, 175, 176, 191, 194, 195 -> stack.pop();
       case 177 -> { }
       case 178 -> {
         getstatic(cf.ref(u2(pc + 1)));
         return pc + 3;
       }
       case 179 -> {
-        pop();
+        stack.pop();
         return pc + 3;
       }
       case 180 -> {
-        pop();
-        push(Value.unknown(wide(cf.ref(u2(pc + 1)).descriptor())));
+        stack.pop();
+        stack.push(Value.unknown(wide(cf.ref(u2(pc + 1)).descriptor())));
         return pc + 3;
       }
       case 181 -> {
-        pop(2);
+        stack.pop(2);
         return pc + 3;
       }
       case 182, 183, 184 -> {
@@ -256,30 +244,30 @@ final class Interpreter {
         return pc + 5;
       }
       case 187 -> {
-        push(Value.UNKNOWN);
+        stack.push(Value.UNKNOWN);
         return pc + 3;
       }
       case 188 -> {
-        pop2push(1, Value.UNKNOWN);
+        stack.pop2push(1, Value.UNKNOWN);
         return pc + 2;
       }
       case 189 -> {
-        pop2push(1, Value.UNKNOWN);
+        stack.pop2push(1, Value.UNKNOWN);
         return pc + 3;
       }
-      case 190 -> pop2push(1, Value.UNKNOWN);
+      case 190 -> stack.pop2push(1, Value.UNKNOWN);
       case 192 -> {
         return pc + 3;
       }
       case 193 -> {
-        pop2push(1, Value.UNKNOWN);
+        stack.pop2push(1, Value.UNKNOWN);
         return pc + 3;
       }
       case 196 -> {
         return wide(pc);
       }
       case 197 -> {
-        pop2push(u1(pc + 3), Value.UNKNOWN);
+        stack.pop2push(u1(pc + 3), Value.UNKNOWN);
         return pc + 4;
       }
       default -> throw new IllegalStateException("unknown opcode " + op + " at " + pc + " in "
@@ -290,22 +278,22 @@ final class Interpreter {
 
   private void dupTwoDown(int op) {
     // dup2_x1 / dup2_x2 with the value categories of the JVM specification
-    Value a = pop();
+    Value a = stack.pop();
     List<Value> top = new ArrayList<>();
     top.add(a);
     if (!a.wide()) {
-      top.add(0, pop());
+      top.add(0, stack.pop());
     }
     int under = op == 93 ? 1 : 2;
     List<Value> below = new ArrayList<>();
     while (under > 0) {
-      Value v = pop();
+      Value v = stack.pop();
       below.add(0, v);
       under -= v.wide() ? 2 : 1;
     }
-    stack.addAll(top);
-    stack.addAll(below);
-    stack.addAll(top);
+    top.forEach(stack::push);
+    below.forEach(stack::push);
+    top.forEach(stack::push);
   }
 
   private int wide(int pc) {
@@ -317,13 +305,13 @@ final class Interpreter {
     if (op >= 21 && op <= 25) {
       load(index, op == 22 || op == 24);
     } else if (op >= 54 && op <= 58) {
-      locals.put(index, pop());
+      locals.put(index, stack.pop());
     }
     return pc + 4;
   }
 
   private int switchInsn(int pc, int op) {
-    pop();
+    stack.pop();
     int p = (pc + 4) & ~3;
     List<Integer> targets = new ArrayList<>();
     targets.add(pc + readInt(p));
@@ -345,14 +333,14 @@ final class Interpreter {
     }
     int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
     for (int target : t) {
-      atTarget.putIfAbsent(target, List.copyOf(stack));
+      atTarget.putIfAbsent(target, stack.snapshot());
     }
     jumps.add(new Jump(pc, end, false, t));
     return end;
   }
 
   private int jump(int pc, int target, int next, boolean conditional) {
-    atTarget.putIfAbsent(target, List.copyOf(stack));
+    atTarget.putIfAbsent(target, stack.snapshot());
     jumps.add(new Jump(pc, next, conditional, new int[] {target}));
     return next;
   }
@@ -360,38 +348,32 @@ final class Interpreter {
   private void ldc(int index) {
     ClassFile.Const c = cf.constant(index);
     switch (c.tag()) {
-      case 8 -> push(Value.string(cf.utf(c.a())));
-      case 3 -> push(Value.number((Integer) c.value(), false));
-      case 5 -> push(Value.number((Long) c.value(), true));
-      case 6 -> push(Value.UNKNOWN_WIDE);
-      case 7 -> push(Value.classLiteral(cf.utf(c.a())));
-      case 17 -> push(Value.unknown(wide(cf.utf(cf.constant(c.b()).b()))));
-      default -> push(Value.UNKNOWN);
+      case 8 -> stack.push(Value.string(cf.utf(c.a())));
+      case 3 -> stack.push(Value.number((Integer) c.value(), false));
+      case 5 -> stack.push(Value.number((Long) c.value(), true));
+      case 6 -> stack.push(Value.UNKNOWN_WIDE);
+      case 7 -> stack.push(Value.classLiteral(cf.utf(c.a())));
+      case 17 -> stack.push(Value.unknown(wide(cf.utf(cf.constant(c.b()).b()))));
+      default -> stack.push(Value.UNKNOWN);
     }
   }
 
   private void load(int index, boolean wide) {
     Value v = locals.get(index);
-    push(v == null || v.wide() != wide ? Value.unknown(wide) : v);
+    stack.push(v == null || v.wide() != wide ? Value.unknown(wide) : v);
   }
 
   private void getstatic(ClassFile.Ref f) {
-    if (f.owner().equals("dev/steadfast/workflow/Backoff")) {
-      push(Value.enumConstant(f.name()));
-    } else if (f.owner().equals(STEP_CONFIG) && f.name().equals("DEFAULTS")) {
-      push(Value.config(Map.of()));
-    } else {
-      push(Value.unknown(wide(f.descriptor())));
-    }
+    stack.push(KnownValues.field(f));
   }
 
   private void invoke(int pc, ClassFile.Ref r, boolean isStatic) {
     List<String> params = Descriptors.parameters(r.descriptor());
     List<Value> args = new ArrayList<>();
     for (int i = params.size() - 1; i >= 0; i--) {
-      args.add(0, pop());
+      args.add(0, stack.pop());
     }
-    Value receiver = isStatic ? null : pop();
+    Value receiver = isStatic ? null : stack.pop();
     if (isStepOwner(r.owner()) || r.owner().equals(cf.name)) {
       calls.add(new Call(pc, m.line(pc), r, List.copyOf(args)));
     }
@@ -399,51 +381,7 @@ final class Interpreter {
     if (ret.equals("V")) {
       return;
     }
-    push(result(r, receiver, args, ret));
-  }
-
-  /** The known result of a few library calls that build step configs and durations. */
-  private static Value result(ClassFile.Ref r, Value receiver, List<Value> args, String ret) {
-    Value a0 = args.isEmpty() ? Value.UNKNOWN : args.get(0);
-    if (r.owner().equals(STEP_CONFIG)) {
-      Value base = receiver != null && receiver.kind() == Value.Kind.CONFIG ? receiver
-          : Value.config(Map.of());
-      switch (r.name()) {
-        case "retries", "withLimit" -> {
-          return base.withConfig("limit", a0.kind() == Value.Kind.NUMBER ? a0.number() : null);
-        }
-        case "delay", "withDelay" -> {
-          return base.withConfig("delay", a0.durationText());
-        }
-        case "backoff" -> {
-          return base.withConfig("backoff", a0.kind() == Value.Kind.ENUM
-              ? a0.text().toLowerCase(java.util.Locale.ROOT) : null);
-        }
-        case "timeout", "withTimeout" -> {
-          return base.withConfig("timeout", a0.durationText());
-        }
-        default -> {
-          return base;
-        }
-      }
-    }
-    if (r.owner().equals("java/time/Duration") && r.name().startsWith("of")
-        && a0.kind() == Value.Kind.NUMBER) {
-      String unit = switch (r.name()) {
-        case "ofMillis" -> "ms";
-        case "ofSeconds" -> "seconds";
-        case "ofMinutes" -> "minutes";
-        case "ofHours" -> "hours";
-        case "ofDays" -> "days";
-        default -> null;
-      };
-      return unit == null ? Value.UNKNOWN : Value.duration(a0.number() + " " + unit);
-    }
-    if (r.owner().equals("dev/steadfast/workflow/Durations") && r.name().equals("parse")
-        && a0.kind() == Value.Kind.STRING) {
-      return Value.duration(a0.text());
-    }
-    return Value.unknown(wide(ret));
+    stack.push(KnownValues.result(r, receiver, args, ret));
   }
 
   private void dynamic(int pc, int index) {
@@ -452,74 +390,22 @@ final class Interpreter {
     String desc = site.getValue().descriptor();
     List<Value> args = new ArrayList<>();
     for (int i = Descriptors.parameters(desc).size() - 1; i >= 0; i--) {
-      args.add(0, pop());
+      args.add(0, stack.pop());
     }
     String owner = bsm.method().owner();
     if (owner.equals("java/lang/invoke/LambdaMetafactory") && bsm.args().length >= 2) {
       ClassFile.Ref target = cf.handle(bsm.args()[1]);
       lambdas.add(new Lambda(pc, target));
-      push(Value.lambda(target));
+      stack.push(Value.lambda(target));
     } else if (owner.equals("java/lang/invoke/StringConcatFactory")
         && bsm.method().name().equals("makeConcatWithConstants") && bsm.args().length >= 1) {
-      push(concat(cf.utf(cf.constant(bsm.args()[0]).a()), args));
+      stack.push(KnownValues.concat(cf.utf(cf.constant(bsm.args()[0]).a()), args));
     } else {
-      push(Value.unknown(wide(Descriptors.returnType(desc))));
+      stack.push(Value.unknown(wide(Descriptors.returnType(desc))));
     }
   }
 
-  /** A string concatenation: known parts kept, each unknown part shown as {@code *}. */
-  private static Value concat(String recipe, List<Value> args) {
-    StringBuilder s = new StringBuilder();
-    boolean hole = false;
-    int arg = 0;
-    for (int i = 0; i < recipe.length(); i++) {
-      char c = recipe.charAt(i);
-      if (c == '\u0001') {
-        Value v = arg < args.size() ? args.get(arg++) : Value.UNKNOWN;
-        if (v.kind() == Value.Kind.STRING) {
-          s.append(v.text());
-        } else {
-          s.append('*');
-          hole = true;
-        }
-      } else if (c == '\u0002') {
-        s.append('*');
-        hole = true;
-      } else {
-        s.append(c);
-      }
-    }
-    return hole ? Value.template(s.toString()) : Value.string(s.toString());
-  }
-
-  // ------------------------------------------------------------------ the stack
-
-  private void push(Value v) {
-    stack.add(v);
-  }
-
-  private Value pop() {
-    // an empty stack means the walk lost track (dead code after a jump): keep going with unknowns
-    return stack.isEmpty() ? Value.UNKNOWN : stack.remove(stack.size() - 1);
-  }
-
-  private void pop(int n) {
-    for (int i = 0; i < n; i++) {
-      pop();
-    }
-  }
-
-  private void pop2push(int n, Value v) {
-    pop(n);
-    push(v);
-  }
-
-  private Value peek(int depth) {
-    int i = stack.size() - 1 - depth;
-    return i < 0 ? Value.UNKNOWN : stack.get(i);
-  }
-
-  private static boolean wide(String descriptor) {
+  static boolean wide(String descriptor) {
     return descriptor.equals("J") || descriptor.equals("D");
   }
 
