@@ -306,6 +306,27 @@ class ApiIT {
   }
 
   @Test
+  void workflowVersionGraph() {
+    JsonObject version = ok(api.get("/workflows/approval/versions")).getJsonArray("result")
+        .getJsonObject(0);
+    String path = "/workflows/approval/versions/" + version.getString("id") + "/graph";
+    JsonObject r = ok(api.get(path)).getJsonObject("result");
+    assertEquals(version.getString("id"), r.getString("id"));
+    assertEquals("dev.steadfast.examples.ApprovalWorkflow", r.getString("class_name"));
+    JsonObject wf = r.getJsonObject("graph").getJsonObject("workflow");
+    assertEquals(1, r.getJsonObject("graph").getInt("version"));
+    JsonArray nodes = wf.getJsonArray("nodes");
+    assertEquals("step_do", nodes.getJsonObject(0).getString("type"));
+    assertEquals("open ticket", nodes.getJsonObject(0).getString("name"));
+    assertEquals("try", nodes.getJsonObject(1).getString("type"));
+    assertEquals(r.getJsonObject("graph"), ok(api.get("/workflows/approval/versions/latest/graph"))
+        .getJsonObject("result").getJsonObject("graph"));
+    assertError(api.get("/workflows/approval/versions/not-this-one/graph"), 404, 10200,
+        "not-this-one");
+    assertError(api.get("/workflows/nope/versions/latest/graph"), 404, 10200, "nope");
+  }
+
+  @Test
   void metricsInPrometheusTextBehindTheToken() throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
     java.util.function.Function<String, java.net.http.HttpResponse<String>> scrape = token -> {
