@@ -8,7 +8,8 @@ import { diagram, loadGraph } from './diagram.js';
 
 export async function instanceView(main, name, id) {
   let details = (await get(inst(name, id))).result;
-  const graph = await loadGraph(get, wf(name));
+  // the diagram comes when it comes: the page and its event stream do not wait for it
+  let graph = null;
   const dg = h('div', { id: 'instance-diagram' });
   let model = emptyModel();
   model.status = details.status;
@@ -112,7 +113,7 @@ export async function instanceView(main, name, id) {
       const again = tl.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`);
       if (again) again.focus();
     }
-    mount(dg, diagram(graph, model));
+    if (graph) mount(dg, diagram(graph, model));
     mount(log, model.events.slice(-200).reverse().map((e) => h('li', {},
       h('code', {}, e.type), ' ', e.stepName ? `${e.stepName}${e.attempt ? ` #${e.attempt}` : ''} ` : '',
       h('span', { class: 'muted small' }, time(e.timestamp)))));
@@ -148,6 +149,7 @@ export async function instanceView(main, name, id) {
     h('details', { class: 'card' }, h('summary', {}, 'Events'), log));
   render();
   resubscribe();
+  loadGraph(get, wf(name)).then((g) => { graph = g; schedule(); });
   // in-flight bars grow with the clock; this redraws locally and reads nothing from the server
   const tick = setInterval(() => { if (!isFinished(model.status)) schedule(); }, 1000);
   return () => { clearInterval(tick); if (stop) stop(); };

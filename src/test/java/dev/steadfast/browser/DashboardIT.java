@@ -131,6 +131,7 @@ class DashboardIT {
   void anInstancesStepsAppearLive() {
     String id = create("processing",
         "{\"params\":{\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"millisPerItem\":1500}}");
+    processingId = id;
     open("#/workflows/processing/instances/" + id);
     browser.await("a first item on the timeline", d -> rows("process item") >= 1);
     int early = rows("process item");
@@ -140,7 +141,6 @@ class DashboardIT {
     assertEquals(1, rows("summarize"));
     assertTrue(textOf("#event-log").contains("workflow_completed"));
     browser.screenshot(SHOTS.resolve("instance-desktop.png"));
-    processingId = id;
   }
 
   /** Lets the page's one-second redraw run. */
@@ -184,8 +184,9 @@ class DashboardIT {
       try {
         d.switchTo().activeElement().sendKeys(Keys.ENTER);
         return true;
-      } catch (org.openqa.selenium.StaleElementReferenceException e) {
-        return false;
+      } catch (org.openqa.selenium.StaleElementReferenceException
+          | org.openqa.selenium.ElementNotInteractableException e) {
+        return false; // redrawn at that moment: the focus comes back to the new button
       }
     });
     awaitText("#status", "complete");
