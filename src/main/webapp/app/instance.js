@@ -1,12 +1,16 @@
 // One instance, live: its events stream in over SSE and redraw the timeline; actions go through
 // the same REST endpoints as wrangler.
-import { call, get, inst, subscribe } from './api.js';
+import { call, get, inst, subscribe, wf } from './api.js';
 import { h, mount, badge, time, duration, json, toast, parseJson } from './dom.js';
 import { emptyModel, apply, isFinished } from './model.js';
 import { timeline } from './timeline.js';
+import { diagram, loadGraph } from './diagram.js';
 
 export async function instanceView(main, name, id) {
   let details = (await get(inst(name, id))).result;
+  // the diagram comes when it comes: the page and its event stream do not wait for it
+  let graph = null;
+  const dg = h('div', { id: 'instance-diagram' });
   let model = emptyModel();
   model.status = details.status;
   let stop = null;
@@ -67,8 +71,15 @@ export async function instanceView(main, name, id) {
   h('label', { for: 'ev-payload' }, 'Payload (JSON)'), evPayload, evError,
   h('button', { type: 'submit' }, 'Send'));
 
+  // when each event reached the screen (the frame that drew it): read by EventToScreenBenchmark
+  const shown = (window.steadfastDashboard ||= { shown: [] }).shown;
+  let unseen = [];
+
   function render() {
     frame = 0;
+    const now = Date.now();
+    for (const e of unseen) if (shown.length < 100000) shown.push({ type: e.type, at: Date.parse(e.timestamp), shown: now });
+    unseen = [];
     const st = model.status || details.status;
     mount(statusEl, badge(st));
     const queued = model.queuedAt ?? Date.parse(details.queued);
@@ -102,6 +113,7 @@ export async function instanceView(main, name, id) {
       const again = tl.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`);
       if (again) again.focus();
     }
+    if (graph) mount(dg, diagram(graph, model));
     mount(log, model.events.slice(-200).reverse().map((e) => h('li', {},
       h('code', {}, e.type), ' ', e.stepName ? `${e.stepName}${e.attempt ? ` #${e.attempt}` : ''} ` : '',
       h('span', { class: 'muted small' }, time(e.timestamp)))));
@@ -117,6 +129,7 @@ export async function instanceView(main, name, id) {
     stop = subscribe(`${inst(name, id)}/subscribe`, {
       onEvent: (e) => {
         live.textContent = 'live';
+        unseen.push(e);
         if (apply(model, e)) { resubscribe(); return; }
         schedule();
       },
@@ -131,10 +144,12 @@ export async function instanceView(main, name, id) {
     h('div', { class: 'title-row' }, h('h1', {}, id), statusEl, live),
     actions, head, blocks,
     h('section', {}, h('h2', {}, 'Timeline'), tl),
+    h('details', { class: 'card', open: true }, h('summary', {}, 'Code diagram'), dg),
     eventForm,
     h('details', { class: 'card' }, h('summary', {}, 'Events'), log));
   render();
   resubscribe();
+  loadGraph(get, wf(name)).then((g) => { graph = g; schedule(); });
   // in-flight bars grow with the clock; this redraws locally and reads nothing from the server
   const tick = setInterval(() => { if (!isFinished(model.status)) schedule(); }, 1000);
   return () => { clearInterval(tick); if (stop) stop(); };

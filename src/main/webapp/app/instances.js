@@ -1,6 +1,7 @@
 // The instances of one workflow: filters, counts per status, cursor paging, multi-select actions.
 import { call, get, wf, inst } from './api.js';
 import { h, mount, badge, time, toast, STATUSES, ID_PATTERN } from './dom.js';
+import { diagram, loadGraph } from './diagram.js';
 
 const ACTIONS = [['pause', 'Pause'], ['resume', 'Resume'], ['terminate', 'Terminate'], ['restart', 'Restart']];
 
@@ -121,6 +122,14 @@ export async function instancesView(main, name, query) {
     h('div', { class: 'title-row' }, h('h1', {}, name),
       h('a', { class: 'button primary', href: `#/workflows/${encodeURIComponent(name)}/trigger` }, 'Trigger')),
     counts,
+    // the code diagram, read when first opened
+    h('details', { class: 'card', id: 'workflow-diagram', ontoggle: async (ev) => {
+      const d = ev.currentTarget;
+      if (d.open && !d.dataset.loaded) {
+        d.dataset.loaded = 'yes';
+        d.append(diagram(await loadGraph(get, wf(name))));
+      }
+    } }, h('summary', {}, 'Code diagram')),
     h('div', { class: 'filters' },
       h('label', { for: 'f-status' }, 'Status'), statusSel,
       h('label', { for: 'f-from' }, 'From'), from,

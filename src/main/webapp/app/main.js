@@ -5,6 +5,7 @@ import { workflowsView } from './workflows.js';
 import { instancesView } from './instances.js';
 import { instanceView } from './instance.js';
 import { triggerView } from './trigger.js';
+import { agentsView, agentView } from './agents.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -38,6 +39,7 @@ function signInView(message) {
 function nav(active) {
   mount(document.getElementById('nav'),
     session.token ? h('a', { href: '#/', 'aria-current': active === 'workflows' ? 'page' : null }, 'Workflows') : null,
+    session.token ? h('a', { href: '#/agents', 'aria-current': active === 'agents' ? 'page' : null }, 'Agents') : null,
     h('button', { class: 'ghost', id: 'theme', title: 'Light or dark', onclick: toggleTheme,
       'aria-label': 'Switch between light and dark' }, '◐'));
   document.getElementById('signout').hidden = !session.token;
@@ -68,6 +70,12 @@ async function route() {
       cleanup = await instanceView(main, name, id);
     } else if (section === 'workflows' && sub === 'trigger') {
       cleanup = await triggerView(main, name);
+    } else if (section === 'agents' && name && sub) {
+      nav('agents');
+      cleanup = await agentView(main, name, sub);
+    } else if (section === 'agents') {
+      nav('agents');
+      cleanup = await agentsView(main);
     } else if (section === 'workflows') {
       cleanup = await instancesView(main, name, new URLSearchParams(location.hash.split('?')[1] || ''));
     } else {

@@ -33,9 +33,15 @@ public class AvailabilityFilter implements ContainerRequestFilter {
     if (engine == null) {
       request.abortWith(unavailable(RETRY_STARTING, "the server is starting; retry in "
           + RETRY_STARTING + " s"));
-    } else if (!engine.health().isUp()) {
+    } else if (!engine.health().isUp() && !isMetrics(request)) {
+      // the metrics stay readable during an outage: they say so (steadfast_database_up 0)
       request.abortWith(databaseDown());
     }
+  }
+
+  private static boolean isMetrics(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    return path.equals("metrics") || path.equals("/metrics");
   }
 
   /** 503: the database cannot be reached. */

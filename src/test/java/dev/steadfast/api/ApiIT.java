@@ -462,6 +462,64 @@ class ApiIT {
         js.headers().toString());
   }
 
+  @Test
+  void workflowVersionGraph() {
+    JsonObject version = ok(api.get("/workflows/approval/versions")).getJsonArray("result")
+        .getJsonObject(0);
+    String path = "/workflows/approval/versions/" + version.getString("id") + "/graph";
+    JsonObject r = ok(api.get(path)).getJsonObject("result");
+    assertEquals(version.getString("id"), r.getString("id"));
+    assertEquals("dev.steadfast.examples.ApprovalWorkflow", r.getString("class_name"));
+    JsonObject wf = r.getJsonObject("graph").getJsonObject("workflow");
+    assertEquals(1, r.getJsonObject("graph").getInt("version"));
+    JsonArray nodes = wf.getJsonArray("nodes");
+    assertEquals("step_do", nodes.getJsonObject(0).getString("type"));
+    assertEquals("open ticket", nodes.getJsonObject(0).getString("name"));
+    assertEquals("try", nodes.getJsonObject(1).getString("type"));
+    assertEquals(r.getJsonObject("graph"), ok(api.get("/workflows/approval/versions/latest/graph"))
+        .getJsonObject("result").getJsonObject("graph"));
+    assertError(api.get("/workflows/approval/versions/not-this-one/graph"), 404, 10200,
+        "not-this-one");
+    assertError(api.get("/workflows/nope/versions/latest/graph"), 404, 10200, "nope");
+  }
+
+  @Test
+  void metricsInPrometheusTextBehindTheToken() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String, java.net.http.HttpResponse<String>> scrape = token -> {
+      var b = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(server.apiBase() + "/metrics"))
+          .header("Accept", "text/plain;version=0.0.4;q=0.4,*/*;q=0.1");
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token);
+      }
+      try {
+        return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    assertEquals(401, scrape.apply(null).statusCode());
+    assertEquals(401, scrape.apply("wrong").statusCode());
+    String retried = "steadfast_attempts_retried_total{workflow=\"resilient-call\"}";
+    String complete = "steadfast_instances{workflow=\"resilient-call\",status=\"complete\"}";
+    var before = new dev.steadfast.workflow.engine.metrics.Scrape(
+        scrape.apply(ServerProcess.TOKEN).body());
+    // one failure, then success after a 1 s retry delay
+    String id = create("resilient-call", "{\"params\":{\"failures\":1,\"refuse\":false}}");
+    awaitStatus("resilient-call", id, "complete");
+    var r = scrape.apply(ServerProcess.TOKEN);
+    assertEquals(200, r.statusCode(), r::body);
+    String type = r.headers().firstValue("Content-Type").orElse("").replace(" ", "");
+    assertTrue(type.startsWith("text/plain;") && type.contains(";version=0.0.4"), type);
+    var after = new dev.steadfast.workflow.engine.metrics.Scrape(r.body());
+    assertEquals(before.value(complete) + 1, after.value(complete));
+    assertEquals((before.get(retried) == null ? 0 : before.get(retried)) + 1,
+        after.value(retried));
+    assertEquals(1, after.value("steadfast_database_up"));
+    assertNotNull(after.get("steadfast_agent_connections"), "the agents' metrics are included");
+  }
+
   static JsonObject awaitStatus(String workflow, String id, String status) {
     long deadline = System.currentTimeMillis() + 30_000;
     JsonObject d = null;

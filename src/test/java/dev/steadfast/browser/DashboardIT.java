@@ -124,11 +124,15 @@ class DashboardIT {
     browser.screenshot(SHOTS.resolve("instances-desktop.png"));
   }
 
+  /** The processing instance of {@link #anInstancesStepsAppearLive}. */
+  static String processingId;
+
   @Test
   @Order(3)
   void anInstancesStepsAppearLive() {
     String id = create("processing",
         "{\"params\":{\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"millisPerItem\":1500}}");
+    processingId = id;
     open("#/workflows/processing/instances/" + id);
     browser.await("a first item on the timeline", d -> rows("process item") >= 1);
     int early = rows("process item");
@@ -181,8 +185,9 @@ class DashboardIT {
       try {
         d.switchTo().activeElement().sendKeys(Keys.ENTER);
         return true;
-      } catch (org.openqa.selenium.StaleElementReferenceException e) {
-        return false;
+      } catch (org.openqa.selenium.StaleElementReferenceException
+          | org.openqa.selenium.ElementNotInteractableException e) {
+        return false; // redrawn at that moment: the focus comes back to the new button
       }
     });
     awaitText("#status", "complete");
@@ -224,8 +229,111 @@ class DashboardIT {
         .getString("title"));
   }
 
+  static String stateOf(String step) {
+    Object s = browser.js("const e = document.querySelector(\"#instance-diagram li.dg-step[data-step='\""
+        + " + arguments[0] + \"']\"); return e ? e.dataset.state : null;", step);
+    return s == null ? null : s.toString();
+  }
+
   @Test
   @Order(7)
+  void theCodeDiagramColoursAnInstancesSteps() {
+    // a finished run: the step in the loop ran five times, every step succeeded
+    open("#/workflows/processing/instances/" + processingId);
+    awaitText("#status", "complete");
+    browser.await("the diagram", d -> "succeeded".equals(stateOf("summarize")));
+    assertEquals("succeeded", stateOf("list items"));
+    assertEquals("succeeded", stateOf("process item"));
+    assertTrue(textOf("#instance-diagram .dg-loop").contains("×5"), textOf("#instance-diagram"));
+    // a waiting run: the wait is waiting inside its try block; the branches not taken did not run
+    open("#/workflows/approval/instances/from-the-page");
+    awaitText("#status", "waiting");
+    browser.await("the wait coloured", d -> "waiting".equals(stateOf("wait for approval")));
+    assertEquals("succeeded", stateOf("open ticket"));
+    assertEquals("not-run", stateOf("execute"));
+    assertEquals("not-run", stateOf("escalate"));
+    assertTrue(textOf("#instance-diagram .dg-try").contains("catch EventTimeoutException"));
+    browser.screenshot(SHOTS.resolve("diagram-instance.png"));
+    // a workflow's diagram on its page, opened with the keyboard
+    open("#/workflows/invoice");
+    find("#workflow-diagram summary").sendKeys(Keys.ENTER);
+    awaitText("#workflow-diagram", "grace period");
+    awaitText("#workflow-diagram", "send invoice");
+  }
+
+  /** A WebSocket client of an agent, as the agents npm client would be. */
+  static final class AgentClient implements java.net.http.WebSocket.Listener {
+    final List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    java.net.http.WebSocket ws;
+
+    static AgentClient open(String path) throws Exception {
+      AgentClient c = new AgentClient();
+      c.ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(java.net.URI.create(server.baseUrl().replace("http", "ws") + path), c)
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      return c;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+        CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        frames.add(partial.toString());
+        partial.setLength(0);
+      }
+      w.request(1);
+      return null;
+    }
+
+    String call(String id, String method, String args) {
+      ws.sendText("{\"type\":\"rpc\",\"id\":\"" + id + "\",\"method\":\"" + method
+          + "\",\"args\":" + args + "}", true).join();
+      String reply = "\"id\":\"" + id + "\"";
+      java.util.function.Predicate<String> isReply = f -> f.contains("\"type\":\"rpc\"")
+          && f.contains(reply) && f.contains("\"done\":true");
+      browser.await("the reply to " + method, d -> frames.stream().anyMatch(isReply));
+      return frames.stream().filter(isReply).findFirst().orElseThrow();
+    }
+  }
+
+  @Test
+  @Order(8)
+  void theAgentsViewShowsStateSchedulesConnectionsAndTrackedWorkflows() throws Exception {
+    AgentClient counter = AgentClient.open("/agents/counter-agent/dash");
+    AgentClient tasks = AgentClient.open("/agents/task-agent/dash");
+    try {
+      counter.call("1", "increment", "[3]");
+      counter.call("2", "remindIn", "[3600, \"stand up\"]");
+      String started = tasks.call("3", "startApproval", "[\"Desk lamp\", 40, 3600]");
+      String workflowId = jakarta.json.Json.createReader(new java.io.StringReader(started))
+          .readObject().getString("result");
+      open("#/agents");
+      awaitText("main h1", "Agents");
+      awaitText("section[data-agent='counter-agent']", "dash");
+      click("section[data-agent='counter-agent'] a[href$='/dash']");
+      awaitText("#agent-state", "\"count\": 3");
+      awaitText("#agent-schedules", "remind");
+      awaitText("main .facts", "Connections");
+      browser.screenshot(SHOTS.resolve("agent-instance.png"));
+      // live: a change made meanwhile shows without reloading the page
+      counter.call("4", "increment", "[4]");
+      awaitText("#agent-state", "\"count\": 7");
+      // the workflows an agent started link to their instance pages
+      open("#/agents/task-agent/dash");
+      awaitText("#agent-workflows", workflowId);
+      click("#agent-workflows a.tracked");
+      awaitText("main h1", workflowId);
+      awaitText("#status", "waiting");
+    } finally {
+      counter.ws.abort();
+      tasks.ws.abort();
+    }
+  }
+
+  @Test
+  @Order(9)
   void narrowAndDark() {
     browser.viewport(360, 780);
     open("#/workflows/approval/instances/laptop");
@@ -236,6 +344,11 @@ class DashboardIT {
     Object overflow = browser.js("return document.documentElement.scrollWidth");
     assertTrue(((Number) overflow).intValue() <= 360, "no horizontal scroll at 360 px: " + overflow);
     browser.screenshot(SHOTS.resolve("instances-360.png"));
+    open("#/agents/counter-agent/dash");
+    awaitText("#agent-state", "count");
+    overflow = browser.js("return document.documentElement.scrollWidth");
+    assertTrue(((Number) overflow).intValue() <= 360, "agents at 360 px: " + overflow);
+    browser.screenshot(SHOTS.resolve("agent-360.png"));
     browser.colorScheme("dark");
     browser.viewport(1280, 900);
     open("#/workflows/processing");

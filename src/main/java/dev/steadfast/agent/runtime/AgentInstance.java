@@ -358,11 +358,18 @@ public final class AgentInstance implements AgentContext {
 
   @Override
   public void broadcast(String message, Collection<String> excludeIds) {
+    int sent = 0;
     for (LiveConnection c : connections.values()) {
       if (!excludeIds.contains(c.id())) {
         c.send(message);
+        sent++;
       }
     }
+    runtime.metrics().broadcast(type.kebab(), sent);
+  }
+
+  AgentMetrics metrics() {
+    return runtime.metrics();
   }
 
   @Override

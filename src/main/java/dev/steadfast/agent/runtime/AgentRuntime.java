@@ -51,6 +51,8 @@ public final class AgentRuntime {
   private volatile Supplier<List<AgentAuthenticator>> authenticators = List::of;
   private volatile AgentLimits limits = AgentLimits.DEFAULT;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AgentMetrics metrics =
+      new AgentMetrics(this::connectionCount, () -> instances.all().size());
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> evictor;
   private final Transactor tx;
@@ -265,12 +267,18 @@ public final class AgentRuntime {
       throw e;
     }
     s.open();
+    metrics.connected(ctx.agent());
     return s;
   }
 
   /** A session counted by {@link #connect} ended. */
   void disconnected() {
     connections.decrementAndGet();
+  }
+
+  /** The agents' metrics on this server. */
+  public AgentMetrics metrics() {
+    return metrics;
   }
 
   /** Open agent connections on this server. */
@@ -332,6 +340,7 @@ public final class AgentRuntime {
    * the engine must use the same database. Warns about tracked workflows no longer deployed.
    */
   public void attachWorkflows(WorkflowEngine engine) {
+    engine.metrics().addCollector(metrics);
     AgentWorkflows w = new AgentWorkflows(this, engine, tx.dataSource());
     workflows = w;
     try {

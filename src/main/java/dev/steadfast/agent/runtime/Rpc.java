@@ -21,8 +21,11 @@ final class Rpc {
   /** Handles {@code call}; the returned stage completes once the call finished. */
   static CompletionStage<?> handle(AgentInstance in, Connection c, Codec codec, Codec.Rpc call) {
     CompletionStage<?> finished = CompletableFuture.completedFuture(null);
+    String agent = in.type().kebab();
+    in.metrics().rpc(agent);
     Method m = in.type().callable(call.method());
     if (m == null) {
+      in.metrics().rpcFailed(agent);
       c.send(Codec.rpcError(call.id(), in.type().hasPublicMethod(call.method())
           ? "Method " + call.method() + " is not callable"
           : "Method " + call.method() + " does not exist"));
@@ -35,12 +38,14 @@ final class Rpc {
       Object[] args = arguments(codec, m, call.args(), stream);
       result = in.onBehalfOf(c, () -> Invoker.invoke(m, in.agent(), args));
     } catch (RuntimeException | Error e) {
+      in.metrics().rpcFailed(agent);
       fail(c, call.id(), stream, Invoker.message(e));
       return finished;
     }
     if (result instanceof CompletionStage<?> cs) {
       return cs.whenComplete((v, err) -> {
         if (err != null) {
+          in.metrics().rpcFailed(agent);
           fail(c, call.id(), stream, Invoker.message(err));
         } else if (stream == null) {
           c.send(Codec.rpcResult(call.id(), true, codec.write(v)));

@@ -365,6 +365,10 @@ final class Dispatcher {
           // still marked running: its last turn never ended (a crash, an abandoned turn); a
           // rollback cannot tell, and records each compensation attempt's start to be safe
           recovering.add(r.uid());
+          engine.metrics().claimTakenOver(r.workflowName());
+        }
+        if (r.dueAt() != null) {
+          engine.metrics().wokeUp(now - r.dueAt());
         }
         if (!rollingBack) {
           updates.add(WorkflowStore.startTurnStmt(r.uid(), now));

@@ -71,6 +71,7 @@ public final class WorkflowEngine {
   private final Map<String, Integer> retries = new java.util.concurrent.ConcurrentHashMap<>();
   private static final long MAX_RETRY_DELAY = 5 * 60_000L;
   private EventHub events;
+  private final dev.steadfast.workflow.engine.metrics.EngineMetrics metrics;
 
   public WorkflowEngine(
       EngineConfig config,
@@ -96,6 +97,16 @@ public final class WorkflowEngine {
     this.monitor = new AttemptMonitor(scheduler, branchExecutor);
     this.presence = new ServerPresence(tx.dataSource(), config.serverId(),
         ServerPresence.OBSERVE_MILLIS);
+    this.metrics = new dev.steadfast.workflow.engine.metrics.EngineMetrics(tx.dataSource(),
+        this::now, () -> registry.all().stream().map(WorkflowDefinition::name).toList(),
+        this::runningTurns);
+    listeners.add(metrics);
+    journal.setObserver(metrics::journalBatch);
+  }
+
+  /** This server's metrics (Prometheus text: {@code metrics().scrape()}). */
+  public dev.steadfast.workflow.engine.metrics.EngineMetrics metrics() {
+    return metrics;
   }
 
   // ------------------------------------------------------------------ lifecycle

@@ -75,6 +75,18 @@ public final class JournalWriter {
   final ConcurrentLinkedQueue<Write<?>> queue = new ConcurrentLinkedQueue<>();
   private volatile Dialect dialect;
   private final AtomicLong batches = new AtomicLong();
+  /** Told of every committed batch (metrics); never null. */
+  private volatile BatchObserver observer = (writes, nanos) -> { };
+
+  /** Hears of each batch once committed: how many writes, and how long its statements took. */
+  @FunctionalInterface
+  public interface BatchObserver {
+    void committed(int writes, long nanos);
+  }
+
+  public void setObserver(BatchObserver observer) {
+    this.observer = observer == null ? (writes, nanos) -> { } : observer;
+  }
   private final AtomicLong writes = new AtomicLong();
   /** Batches being executed now, by leader thread, with System.nanoTime() at their start. */
   private final Map<Thread, Long> executing = new java.util.concurrent.ConcurrentHashMap<>();
@@ -250,9 +262,11 @@ public final class JournalWriter {
       boolean committed = false;
       try {
         c.setAutoCommit(false);
+        long t0 = System.nanoTime();
         int[][] counts = statements(c, batch);
         c.commit();
         committed = true;
+        observed(batch.size(), System.nanoTime() - t0);
         batches.incrementAndGet();
         writes.addAndGet(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -276,15 +290,25 @@ public final class JournalWriter {
     }
   }
 
+  private void observed(int writes, long nanos) {
+    try {
+      observer.committed(writes, nanos);
+    } catch (RuntimeException e) {
+      // metrics must never fail a committed write
+    }
+  }
+
   private void runAlone(Write<?> w) {
     try (Connection c = dataSource.getConnection()) {
       boolean single = w.stmts.length == 1;
       try {
         c.setAutoCommit(single);
+        long t0 = System.nanoTime();
         int[][] counts = statements(c, List.of(w));
         if (!single) {
           c.commit();
         }
+        observed(1, System.nanoTime() - t0);
         batches.incrementAndGet();
         writes.incrementAndGet();
         w.complete(counts[0]);

@@ -221,6 +221,34 @@ class AgentRuntimeTest {
         .values().stream().filter(c -> c.streaming()).count());
   }
 
+  @Test
+  void metricsCountConnectionsRpcsErrorsAndBroadcasts() {
+    AgentRuntime rt = runtime();
+    FakeWire a = FakeWire.connect(rt, "test-state-agent", "metrics", "a", Map.of());
+    FakeWire b = FakeWire.connect(rt, "test-state-agent", "metrics", "b", Map.of());
+    a.await("cf_agent_mcp_servers");
+    b.await("cf_agent_mcp_servers");
+    a.session.text(rpc("1", "set", "[3]")); // changes the state: one broadcast to both
+    a.session.text(rpc("2", "boom", "[]"));
+    a.session.text(rpc("3", "missing", "[]"));
+    a.await("\"id\":\"1\"");
+    a.await("\"id\":\"2\"");
+    a.await("\"id\":\"3\"");
+    b.await("{\"count\":3}");
+    dev.steadfast.workflow.engine.metrics.PrometheusText text =
+        new dev.steadfast.workflow.engine.metrics.PrometheusText();
+    rt.metrics().collect(text);
+    var s = new dev.steadfast.workflow.engine.metrics.Scrape(text.toString());
+    String agent = "{agent=\"test-state-agent\"}";
+    assertEquals(2, s.value("steadfast_agent_connections"));
+    assertEquals(1, s.value("steadfast_agent_live_instances"));
+    assertEquals(2, s.value("steadfast_agent_connections_opened_total" + agent));
+    assertEquals(3, s.value("steadfast_agent_rpcs_total" + agent));
+    assertEquals(2, s.value("steadfast_agent_rpc_errors_total" + agent));
+    assertEquals(1, s.value("steadfast_agent_broadcasts_total" + agent));
+    assertEquals(2, s.value("steadfast_agent_broadcast_frames_total" + agent));
+  }
+
   private static String rpc(String id, String method, String args) {
     return "{\"type\":\"rpc\",\"id\":\"" + id + "\",\"method\":\"" + method + "\",\"args\":"
         + args + "}";
