@@ -7,7 +7,7 @@ import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.Limits;
 import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.store.InstanceRecord;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -29,8 +29,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Instances of one workflow: create, list, details, status changes, events, deletion. */
-@RequestScoped
+/**
+ * Instances of one workflow: create, list, details, status changes, events, deletion. One object
+ * for the application (the path's workflow name is a method parameter): a request-scoped resource
+ * cost a CDI bean, its injections and Jersey's field injection on every request.
+ */
+@ApplicationScoped
 @Path("/accounts/{account_id}/workflows/{name}/instances")
 public class InstancesResource {
   private static final Set<String> CREATE_FIELDS = Set.of("instance_id", "params");
@@ -39,18 +43,16 @@ public class InstancesResource {
 
   @Inject WorkflowEngine engine;
 
-  @PathParam("name") String workflow;
-
   @POST
-  public Response create(String body) {
+  public Response create(@PathParam("name") String workflow, String body) {
     NewInstance<Object> n = newInstance(Bodies.object(body, CREATE_FIELDS));
-    WorkflowInstance i = client().create(n.id(), n.params());
-    return Envelope.ok(created(i.id()));
+    WorkflowInstance i = client(workflow).create(n.id(), n.params());
+    return Envelope.ok(created(workflow, i.id()));
   }
 
   @POST
   @Path("batch")
-  public Response createBatch(String body) {
+  public Response createBatch(@PathParam("name") String workflow, String body) {
     JsonValue v = Bodies.parse(body);
     JsonArray items = Bodies.array(v, "the body");
     if (items.isEmpty() || items.size() > Limits.MAX_BATCH) {
@@ -69,8 +71,8 @@ public class InstancesResource {
     }
     JsonArrayBuilder out = Jsonp.P.createArrayBuilder();
     // ids already in use are skipped by the engine, as Cloudflare does
-    for (WorkflowInstance i : client().createBatch(batch)) {
-      out.add(created(i.id()));
+    for (WorkflowInstance i : client(workflow).createBatch(batch)) {
+      out.add(created(workflow, i.id()));
     }
     return Envelope.ok(out.build());
   }
@@ -80,7 +82,7 @@ public class InstancesResource {
     return new NewInstance<>(id, Bodies.toJava(o.get("params")));
   }
 
-  private JsonObject created(String id) {
+  private JsonObject created(String workflow, String id) {
     var def = engine.registry().require(workflow);
     return Jsonp.P.createObjectBuilder().add("id", id).add("status", "queued")
         .add("version_id", def.versionId()).add("workflow_id", Wire.workflowId(def.name())).build();
@@ -88,9 +90,9 @@ public class InstancesResource {
 
   /** Newest first unless direction=asc; result_info.cursor is set while more remain. */
   @GET
-  public Response list(@QueryParam("status") String status, @QueryParam("per_page") String perPage,
-      @QueryParam("cursor") String cursor, @QueryParam("direction") String direction,
-      @QueryParam("date_start") String dateStart, @QueryParam("date_end") String dateEnd) {
+  public Response list(@PathParam("name") String workflow, @QueryParam("status") String status,
+      @QueryParam("per_page") String perPage, @QueryParam("cursor") String cursor,
+      @QueryParam("direction") String direction, @QueryParam("date_start") String dateStart, @QueryParam("date_end") String dateEnd) {
     int size = Params.positive(perPage, "per_page", 50, 1000);
     String st = Params.status(status);
     boolean asc = Params.ascending(direction);
@@ -115,13 +117,14 @@ public class InstancesResource {
 
   @GET
   @Path("{id}")
-  public Response details(@PathParam("id") String id) {
+  public Response details(@PathParam("name") String workflow, @PathParam("id") String id) {
     return Envelope.ok(Wire.details(engine.view(workflow, id)));
   }
 
   @PATCH
   @Path("{id}/status")
-  public Response status(@PathParam("id") String id, String body) {
+  public Response status(@PathParam("name") String workflow, @PathParam("id") String id,
+      String body) {
     JsonObject o = Bodies.object(body, STATUS_FIELDS);
     String action = Bodies.string(o, "status");
     if (action == null) {
@@ -137,7 +140,7 @@ public class InstancesResource {
           ? "rollback handlers are not supported: terminate without --rollback"
           : "field 'rollback' must be a boolean, got " + Bodies.kind(rollback));
     }
-    WorkflowInstance i = client().get(id);
+    WorkflowInstance i = client(workflow).get(id);
     switch (action) {
       case "pause" -> i.pause();
       case "resume" -> i.resume();
@@ -164,16 +167,16 @@ public class InstancesResource {
   /** The body is the payload itself, any JSON; an empty body sends null. */
   @POST
   @Path("{id}/events/{type}")
-  public Response sendEvent(@PathParam("id") String id, @PathParam("type") String type,
-      String body) {
+  public Response sendEvent(@PathParam("name") String workflow, @PathParam("id") String id,
+      @PathParam("type") String type, String body) {
     Object payload = Bodies.toJava(Bodies.parse(body));
-    client().get(id).sendEvent(type, payload);
+    client(workflow).get(id).sendEvent(type, payload);
     return Envelope.ok(JsonValue.NULL);
   }
 
   @POST
   @Path("batch/delete")
-  public Response delete(String body) {
+  public Response delete(@PathParam("name") String workflow, String body) {
     JsonObject o = Bodies.object(body, Set.of("instances"));
     JsonArray ids = Bodies.array(o.get("instances"), "field 'instances'");
     if (ids.isEmpty() || ids.size() > Limits.MAX_BATCH) {
@@ -205,13 +208,14 @@ public class InstancesResource {
   /** Terminates all unfinished instances, or those with ?status=. */
   @PUT
   @Path("terminate")
-  public Response terminateAll(@QueryParam("status") String status) {
+  public Response terminateAll(@PathParam("name") String workflow,
+      @QueryParam("status") String status) {
     String st = Params.status(status);
     int n = engine.terminateAll(workflow, st);
     return Envelope.ok(Jsonp.P.createObjectBuilder().add("status", "ok").add("terminated", n).build());
   }
 
-  private WorkflowClient<Object> client() {
+  private WorkflowClient<Object> client(String workflow) {
     return engine.client(workflow);
   }
 }
