@@ -62,7 +62,7 @@ public final class ApiBenchmark {
           o);
       Map<String, Figures> http = b.measure();
       Map<String, Figures> engine = o.containsKey("no-engine") ? Map.of()
-          : EngineSide.measure(b.rounds, b.scale);
+          : EngineSide.measure(b.rounds, b.scale, b.only);
       print(http, engine, b.rounds, load / 100.0);
     }
   }

@@ -36,7 +36,8 @@ final class EngineSide {
     void run(int client, int i);
   }
 
-  static Map<String, Figures> measure(int rounds, double scale) throws Exception {
+  static Map<String, Figures> measure(int rounds, double scale, String only)
+      throws Exception {
     Path dir = Path.of("target", "bench-api-engine").toAbsolutePath();
     if (Files.exists(dir)) {
       try (Stream<Path> s = Files.walk(dir)) {
@@ -76,23 +77,27 @@ final class EngineSide {
       Op event = (c, i) -> approval.get(waiting.poll()).sendEvent("approval",
           Map.of("approved", true, "reason", "ok"));
       Map<String, Figures> f = new LinkedHashMap<>();
-      f.put("list workflows", run(rounds, scale, 1, 2_000, (c, i) -> e.workflows()));
-      f.put("details, 1-step instance", run(rounds, scale, 1, 2_000,
-          (c, i) -> e.view("resilient-call", "one")));
-      f.put("details, 1,000-step instance", run(rounds, scale, 1, 100, (c, i) -> e.view("processing", "big")));
-      f.put("details, 1-step, 16 clients", run(rounds, scale, 16, 500,
-          (c, i) -> e.view("resilient-call", "one")));
-      f.put("create, 1 client", run(rounds, scale, 1, 1_000, create));
-      f.put("create, 16 clients", run(rounds, scale, 16, 250, create));
-      f.put("sendEvent, 1 client", run(rounds, scale, 1, 500, event));
-      f.put("sendEvent, 16 clients", run(rounds, scale, 16, 100, event));
+      Ops ops = (name, clients, calls, op) -> {
+        if (name.contains(only)) {
+          f.put(name, Rounds.measure(rounds, clients, Math.max(10, (int) (calls * scale)),
+              n -> i -> op.run(n, i)));
+        }
+      };
+      ops.run("list workflows", 1, 2_000, (c, i) -> e.workflows());
+      ops.run("details, 1-step instance", 1, 2_000, (c, i) -> e.view("resilient-call", "one"));
+      ops.run("details, 1,000-step instance", 1, 100, (c, i) -> e.view("processing", "big"));
+      ops.run("details, 1-step, 16 clients", 16, 500, (c, i) -> e.view("resilient-call", "one"));
+      ops.run("create, 1 client", 1, 1_000, create);
+      ops.run("create, 16 clients", 16, 250, create);
+      ops.run("sendEvent, 1 client", 1, 500, event);
+      ops.run("sendEvent, 16 clients", 16, 100, event);
       return f;
     }
   }
 
-  private static Figures run(int rounds, double scale, int clients, int calls, Op op)
-      throws Exception {
-    return Rounds.measure(rounds, clients, Math.max(10, (int) (calls * scale)),
-        n -> i -> op.run(n, i));
+  /** Measures one operation into the table, unless --only leaves it out. */
+  interface Ops {
+    void run(String name, int clients, int calls, Op op) throws Exception;
   }
+
 }
