@@ -9,7 +9,7 @@ import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.Limits;
 import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.store.InstanceRecord;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -31,8 +31,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Instances of one workflow: create, list, details, status changes, events, deletion. */
-@RequestScoped
+/**
+ * Instances of one workflow: create, list, details, status changes, events, deletion. One object
+ * for the application (the path's workflow name is a method parameter): a request-scoped resource
+ * cost a CDI bean, its injections and Jersey's field injection on every request.
+ */
+@ApplicationScoped
 @Path("/accounts/{account_id}/workflows/{name}/instances")
 public class InstancesResource {
   private static final Set<String> CREATE_FIELDS =
@@ -44,13 +48,11 @@ public class InstancesResource {
 
   @Inject WorkflowEngine engine;
 
-  @PathParam("name") String workflow;
-
   @POST
-  public Response create(String body) {
+  public Response create(@PathParam("name") String workflow, String body) {
     NewInstance<Object> n = newInstance(Bodies.object(body, CREATE_FIELDS));
-    WorkflowInstance i = client().create(n.id(), n.params(), n.retention());
-    return Envelope.ok(created(i.id()));
+    WorkflowInstance i = client(workflow).create(n.id(), n.params(), n.retention());
+    return Envelope.ok(created(workflow, i.id()));
   }
 
   /**
@@ -61,11 +63,11 @@ public class InstancesResource {
    */
   @POST
   @Path("batch")
-  public Response createBatch(String body) {
+  public Response createBatch(@PathParam("name") String workflow, String body) {
     JsonValue v = Bodies.parse(body);
     if (v instanceof JsonObject o) {
-      return Envelope.ok(BatchBodies.result(client().createBatch(BatchBodies.options(o,
-          BATCH_FIELDS, CREATE_FIELDS)), this::created));
+      return Envelope.ok(BatchBodies.result(client(workflow).createBatch(BatchBodies.options(o,
+          BATCH_FIELDS, CREATE_FIELDS)), id -> created(workflow, id)));
     }
     JsonArray items = Bodies.array(v, "the body");
     if (items.isEmpty() || items.size() > Limits.MAX_BATCH) {
@@ -84,8 +86,8 @@ public class InstancesResource {
     }
     JsonArrayBuilder out = Jsonp.P.createArrayBuilder();
     // ids already in use are skipped by the engine, as Cloudflare does
-    for (WorkflowInstance i : client().createBatch(batch)) {
-      out.add(created(i.id()));
+    for (WorkflowInstance i : client(workflow).createBatch(batch)) {
+      out.add(created(workflow, i.id()));
     }
     return Envelope.ok(out.build());
   }
@@ -96,7 +98,7 @@ public class InstancesResource {
         BatchBodies.retention(o.get("instance_retention")));
   }
 
-  JsonObject created(String id) {
+  JsonObject created(String workflow, String id) {
     var def = engine.registry().require(workflow);
     return Jsonp.P.createObjectBuilder().add("id", id).add("status", "queued")
         .add("version_id", def.versionId()).add("workflow_id", Wire.workflowId(def.name())).build();
@@ -104,9 +106,9 @@ public class InstancesResource {
 
   /** Newest first unless direction=asc; result_info.cursor is set while more remain. */
   @GET
-  public Response list(@QueryParam("status") String status, @QueryParam("per_page") String perPage,
-      @QueryParam("cursor") String cursor, @QueryParam("direction") String direction,
-      @QueryParam("date_start") String dateStart, @QueryParam("date_end") String dateEnd) {
+  public Response list(@PathParam("name") String workflow, @QueryParam("status") String status,
+      @QueryParam("per_page") String perPage, @QueryParam("cursor") String cursor,
+      @QueryParam("direction") String direction, @QueryParam("date_start") String dateStart, @QueryParam("date_end") String dateEnd) {
     int size = Params.positive(perPage, "per_page", 50, 1000);
     String st = Params.status(status);
     boolean asc = Params.ascending(direction);
@@ -131,13 +133,14 @@ public class InstancesResource {
 
   @GET
   @Path("{id}")
-  public Response details(@PathParam("id") String id) {
+  public Response details(@PathParam("name") String workflow, @PathParam("id") String id) {
     return Envelope.ok(Wire.details(engine.view(workflow, id)));
   }
 
   @PATCH
   @Path("{id}/status")
-  public Response status(@PathParam("id") String id, String body) {
+  public Response status(@PathParam("name") String workflow, @PathParam("id") String id,
+      String body) {
     JsonObject o = Bodies.object(body, STATUS_FIELDS);
     String action = Bodies.string(o, "status");
     if (action == null) {
@@ -157,7 +160,7 @@ public class InstancesResource {
     if (rollback && !action.equals("terminate")) {
       throw ApiError.invalidBody("field 'rollback' is only allowed with status terminate");
     }
-    WorkflowInstance i = client().get(id);
+    WorkflowInstance i = client(workflow).get(id);
     switch (action) {
       case "pause" -> i.pause();
       case "resume" -> i.resume();
@@ -184,16 +187,16 @@ public class InstancesResource {
   /** The body is the payload itself, any JSON; an empty body sends null. */
   @POST
   @Path("{id}/events/{type}")
-  public Response sendEvent(@PathParam("id") String id, @PathParam("type") String type,
-      String body) {
+  public Response sendEvent(@PathParam("name") String workflow, @PathParam("id") String id,
+      @PathParam("type") String type, String body) {
     Object payload = Bodies.toJava(Bodies.parse(body));
-    client().get(id).sendEvent(type, payload);
+    client(workflow).get(id).sendEvent(type, payload);
     return Envelope.ok(JsonValue.NULL);
   }
 
   @POST
   @Path("batch/delete")
-  public Response delete(String body) {
+  public Response delete(@PathParam("name") String workflow, String body) {
     JsonObject o = Bodies.object(body, Set.of("instances"));
     JsonArray ids = Bodies.array(o.get("instances"), "field 'instances'");
     if (ids.isEmpty() || ids.size() > Limits.MAX_BATCH) {
@@ -207,7 +210,7 @@ public class InstancesResource {
       }
       list.add(s.getString());
     }
-    DeleteResult result = client().deleteBatch(list);
+    DeleteResult result = client(workflow).deleteBatch(list);
     JsonArrayBuilder deleted = Jsonp.P.createArrayBuilder();
     result.deleted().forEach(id -> deleted.add(Jsonp.P.createObjectBuilder().add("id", id)));
     JsonArrayBuilder errors = Jsonp.P.createArrayBuilder();
@@ -224,13 +227,14 @@ public class InstancesResource {
   /** Terminates all unfinished instances, or those with ?status=. */
   @PUT
   @Path("terminate")
-  public Response terminateAll(@QueryParam("status") String status) {
+  public Response terminateAll(@PathParam("name") String workflow,
+      @QueryParam("status") String status) {
     String st = Params.status(status);
     int n = engine.terminateAll(workflow, st);
     return Envelope.ok(Jsonp.P.createObjectBuilder().add("status", "ok").add("terminated", n).build());
   }
 
-  private WorkflowClient<Object> client() {
+  private WorkflowClient<Object> client(String workflow) {
     return engine.client(workflow);
   }
 }

@@ -2,7 +2,7 @@ package dev.steadfast.api;
 
 import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.engine.WorkflowEngine.WorkflowInfo;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.DELETE;
@@ -14,8 +14,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
-/** Workflows: list, describe, versions, delete. */
-@RequestScoped
+/** Workflows: list, describe, versions, delete. One object for the application. */
+@ApplicationScoped
 @Path("/accounts/{account_id}/workflows")
 public class WorkflowsResource {
   @Inject WorkflowEngine engine;

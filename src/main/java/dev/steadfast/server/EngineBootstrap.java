@@ -87,6 +87,20 @@ import org.eclipse.microprofile.config.Config;
     properties = {
         EngineBootstrap.VALIDATE, EngineBootstrap.VALIDATE_METHOD, EngineBootstrap.VALIDATOR,
         EngineBootstrap.FAIL_ALL, EngineBootstrap.MAX_WAIT})
+// the API's reads (details, listings): plain autocommit SELECTs that need no transaction, on a
+// pool of their own so that reads and group commits never queue for each other's connections
+@DataSourceDefinition(
+    name = EngineBootstrap.READ_DATASOURCE,
+    className = "dev.steadfast.server.SteadfastDataSource",
+    url = "${MPCONFIG=steadfast.db.url}",
+    user = "${MPCONFIG=steadfast.db.user}",
+    password = "${MPCONFIG=steadfast.db.password}",
+    transactional = false,
+    minPoolSize = 2,
+    maxPoolSize = 32,
+    properties = {
+        EngineBootstrap.VALIDATE, EngineBootstrap.VALIDATE_METHOD, EngineBootstrap.VALIDATOR,
+        EngineBootstrap.FAIL_ALL, EngineBootstrap.MAX_WAIT})
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -98,6 +112,8 @@ public class EngineBootstrap {
   public static final String JOURNAL_DATASOURCE = "java:app/jdbc/steadfast-journal";
   /** The small pool of lease renewals, probes and maintenance locks. */
   public static final String LEASE_DATASOURCE = "java:app/jdbc/steadfast-leases";
+  /** The non-transactional datasource of the API's reads. */
+  public static final String READ_DATASOURCE = "java:app/jdbc/steadfast-reads";
 
   // Payara's pool settings for application-defined datasources
   static final String VALIDATE = "fish.payara.is-connection-validation-required=true";

@@ -29,9 +29,17 @@ public class JtaTransactor implements Transactor {
     return dataSource;
   }
 
+  @Resource(lookup = EngineBootstrap.READ_DATASOURCE)
+  DataSource readDataSource;
+
   @Override
   public DataSource leaseDataSource() {
     return leaseDataSource;
+  }
+
+  @Override
+  public DataSource readDataSource() {
+    return readDataSource;
   }
 
   @Override

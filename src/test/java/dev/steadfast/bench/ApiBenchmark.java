@@ -1,101 +1,204 @@
 package dev.steadfast.bench;
 
-import dev.steadfast.testing.ApiClient;
-import dev.steadfast.testing.ApiClient.Reply;
+import dev.steadfast.bench.Rounds.Figures;
 import dev.steadfast.testing.ServerProcess;
-import jakarta.json.JsonObject;
-import java.util.Arrays;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Prints REST API figures: instance-create rate (sequential, one client) and the latency of
- * instance details for an instance with 1,000 steps (the engine reads steps and attempts with one
- * query each, not one per step). A program, not a test: figures depend on the machine.
+ * Drives the real server (Payara Micro from target/, the shipped {@code -Xmx512m}, its default H2
+ * file database) over HTTP with keep-alive clients and prints, per operation, p50 / p99 latency
+ * and throughput: the median over {@code --rounds} rounds and the spread (lowest–highest) of the
+ * rounds' p50s. Next to each it prints the same operation called on the engine directly
+ * ({@link EngineSide}: same workflows, H2 file database, no server), so the server's own share
+ * is the difference. A program, not a test: it asserts nothing but that answers are 200.
  *
- * <p>Run after {@code mvn package}: {@code java -cp target/test-classes:<test classpath>
- * dev.steadfast.bench.ApiBenchmark [creates]}. It starts its own server (ServerProcess) unless
- * {@code -Dbench.url} and {@code -Dbench.token} name a running one.
+ * <p>Run after {@code mvn package}: see docs/benchmarks.md. {@code --url U --token T} measures a
+ * running server instead of starting one; {@code --no-engine} skips the engine column.
  */
 public final class ApiBenchmark {
-  private ApiBenchmark() {}
+  private static final String ACCOUNT = "/client/v4/accounts/bench";
+  private static final String APPROVAL = ACCOUNT + "/workflows/approval/instances";
+
+  private final URI base;
+  private final String token;
+  private final int rounds;
+  private final double scale;
+  private final String only;
+  private final AtomicInteger ids = new AtomicInteger();
+  /** Instance ids of this run: a running server may hold a previous run's. */
+  private final String run = Long.toString(System.currentTimeMillis(), 36);
+  /** Approval instances waiting for their event, for sendEvent. */
+  private final ConcurrentLinkedQueue<String> waiting = new ConcurrentLinkedQueue<>();
+
+  private ApiBenchmark(URI base, String token, Map<String, String> o) {
+    this.base = base;
+    this.token = token;
+    this.rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
+    this.scale = Double.parseDouble(o.getOrDefault("scale", "1"));
+    this.only = o.getOrDefault("only", "");
+  }
+
+  /** One operation as a client performs it; {@code client} numbers the client, {@code i} the call. */
+  interface Call {
+    void run(RawHttp http, int client, int i) throws IOException;
+  }
 
   public static void main(String[] args) throws Exception {
-    int creates = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-    // -Dbench.url=http://127.0.0.1:8181/client/v4 -Dbench.token=T measures a running server
-    String url = System.getProperty("bench.url");
+    Map<String, String> o = options(args);
+    String url = o.get("url");
+    long load = Math.round(loadAverage() * 100);
     try (ServerProcess server = url == null ? ServerProcess.start("bench", Map.of()) : null) {
-      String base = url != null ? url : server.apiBase();
-      String token = url != null ? System.getProperty("bench.token") : ServerProcess.TOKEN;
-      ApiClient api = new ApiClient(base + "/accounts/bench", token);
-      // warm-up: JIT, connection pool, JAX-RS routing caches
-      for (int i = 0; i < 50; i++) {
-        check(api.send("POST", "/workflows/approval/instances", "{\"params\":{\"title\":\"w\"}}"));
-      }
-      long t0 = System.nanoTime();
-      for (int i = 0; i < creates; i++) {
-        check(api.send("POST", "/workflows/approval/instances",
-            "{\"instance_id\":\"bench-" + i + "\",\"params\":{\"title\":\"t" + i + "\"}}"));
-      }
-      double secs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("create instance: %d in %.2f s = %.0f instances/s (sequential, one client)%n",
-          creates, secs, creates / secs);
-      // the HTTP round trip alone, for comparison: a status read, sequential
-      long g0 = System.nanoTime();
-      for (int i = 0; i < creates; i++) {
-        check(api.get("/workflows/approval/instances/bench-" + i));
-      }
-      double gsecs = (System.nanoTime() - g0) / 1e9;
-      System.out.printf("read instance: %d in %.2f s = %.2f ms each (sequential, one client)%n",
-          creates, gsecs, gsecs * 1000 / creates);
-
-      StringJoiner items = new StringJoiner(",", "[", "]");
-      for (int i = 0; i < 998; i++) {
-        items.add("\"i" + i + "\"");
-      }
-      check(api.send("POST", "/workflows/processing/instances", "{\"instance_id\":\"big\","
-          + "\"params\":{\"items\":" + items + ",\"millisPerItem\":0}}"));
-      long r0 = System.nanoTime();
-      String status = "";
-      while (!status.equals("complete")) {
-        if (status.equals("errored") || System.nanoTime() - r0 > 600e9) {
-          throw new IllegalStateException("1,000-step instance ended as " + status);
-        }
-        Thread.sleep(500);
-        status = api.get("/workflows/processing/instances/big").json().getJsonObject("result")
-            .getString("status");
-      }
-      JsonObject ran = api.get("/workflows/processing/instances/big").json()
-          .getJsonObject("result");
-      long runMs = java.time.Duration.between(java.time.Instant.parse(ran.getString("start")),
-          java.time.Instant.parse(ran.getString("end"))).toMillis();
-      int ranSteps = ran.getJsonArray("steps").size();
-      System.out.printf("%d-step instance (demo 'processing', 998 items) in the server: %d ms"
-          + " from start to end as recorded = %.3f ms per step%n", ranSteps, runMs,
-          (double) runMs / ranSteps);
-
-      Reply details = api.get("/workflows/processing/instances/big");
-      int steps = details.json().getJsonObject("result").getInt("step_count");
-      for (int i = 0; i < 20; i++) {
-        api.get("/workflows/processing/instances/big");
-      }
-      int n = 100;
-      long[] ms = new long[n];
-      for (int i = 0; i < n; i++) {
-        long s = System.nanoTime();
-        check(api.get("/workflows/processing/instances/big"));
-        ms[i] = System.nanoTime() - s;
-      }
-      Arrays.sort(ms);
-      System.out.printf("instance details, %d steps, %d KiB: p50 %.1f ms, p95 %.1f ms, max %.1f ms"
-          + " (target < 50 ms)%n", steps, details.text().length() / 1024, ms[n / 2] / 1e6,
-          ms[n * 95 / 100] / 1e6, ms[n - 1] / 1e6);
+      URI base = URI.create(url != null ? url : server.baseUrl());
+      ApiBenchmark b = new ApiBenchmark(base, url != null ? o.get("token") : ServerProcess.TOKEN,
+          o);
+      Map<String, Figures> http = b.measure();
+      Map<String, Figures> engine = o.containsKey("no-engine") ? Map.of()
+          : EngineSide.measure(b.rounds, b.scale, b.only);
+      print(http, engine, b.rounds, load / 100.0);
     }
   }
 
-  private static void check(Reply r) {
-    if (r.status() != 200) {
-      throw new IllegalStateException(r.toString());
+  private Map<String, Figures> measure() throws Exception {
+    Map<String, Figures> f = new LinkedHashMap<>();
+    check(post(ACCOUNT + "/workflows/resilient-call/instances", "{\"instance_id\":\"" + run
+        + "-one\",\"params\":{\"failures\":0,\"refuse\":false}}"));
+    String big = bigInstance();
+    awaitComplete("resilient-call", run + "-one");
+    String one = ACCOUNT + "/workflows/resilient-call/instances/" + run + "-one";
+    run(f, "list workflows", 1, 2_000, (h, c, i) -> check(h.get(ACCOUNT + "/workflows")));
+    run(f, "details, 1-step instance", 1, 2_000, (h, c, i) -> check(h.get(one)));
+    run(f, "details, 1,000-step instance", 1, 100, (h, c, i) -> check(h.get(big)));
+    run(f, "/health/ready", 1, 2_000, (h, c, i) -> check(h.get("/health/ready")));
+    run(f, "details, 1-step, 16 clients", 16, 500, (h, c, i) -> check(h.get(one)));
+    run(f, "create, 1 client", 1, 1_000, this::create);
+    run(f, "create, 16 clients", 16, 250, this::create);
+    run(f, "sendEvent, 1 client", 1, 500, this::sendEvent);
+    run(f, "sendEvent, 16 clients", 16, 100, this::sendEvent);
+    return f;
+  }
+
+  private void create(RawHttp h, int client, int i) throws IOException {
+    String id = run + "-" + ids.incrementAndGet();
+    check(h.post(APPROVAL, "{\"instance_id\":\"" + id + "\",\"params\":{\"title\":\"t\"}}"));
+    waiting.add(id);
+  }
+
+  private void sendEvent(RawHttp h, int client, int i) throws IOException {
+    String id = waiting.poll();
+    if (id == null) {
+      throw new IllegalStateException("no instance left to send an event to");
     }
+    check(h.post(APPROVAL + "/" + id + "/events/approval", "{\"approved\":true,\"reason\":\"ok\"}"));
+  }
+
+  /** The demo 'processing' workflow with 998 items: 1,000 steps; returns its details path. */
+  private String bigInstance() throws Exception {
+    StringJoiner items = new StringJoiner(",", "[", "]");
+    for (int i = 0; i < 998; i++) {
+      items.add("\"i" + i + "\"");
+    }
+    check(post(ACCOUNT + "/workflows/processing/instances", "{\"instance_id\":\"" + run
+        + "-big\",\"params\":{\"items\":" + items + ",\"millisPerItem\":0}}"));
+    awaitComplete("processing", run + "-big");
+    return ACCOUNT + "/workflows/processing/instances/" + run + "-big";
+  }
+
+  private void awaitComplete(String workflow, String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    try (RawHttp h = new RawHttp(base, token)) {
+      while (true) {
+        String body = check(h.get(ACCOUNT + "/workflows/" + workflow + "/instances/" + id)).body();
+        if (body.contains("\"status\":\"complete\"")) {
+          return;
+        }
+        if (body.contains("\"status\":\"errored\"") || System.nanoTime() > deadline) {
+          throw new IllegalStateException(workflow + "/" + id + ": " + body.substring(0,
+              Math.min(500, body.length())));
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private RawHttp.Answer post(String path, String json) throws IOException {
+    try (RawHttp h = new RawHttp(base, token)) {
+      return h.post(path, json);
+    }
+  }
+
+  /**
+   * Measures {@code name} into {@code f} unless --only leaves it out: {@code clients} keep-alive
+   * connections, each making {@code calls} calls (times --scale).
+   */
+  private void run(Map<String, Figures> f, String name, int clients, int calls, Call call)
+      throws Exception {
+    if (!name.contains(only)) {
+      return;
+    }
+    f.put(name, Rounds.measure(rounds, clients, Math.max(10, (int) (calls * scale)), n -> {
+      RawHttp h = new RawHttp(base, token);
+      return new Rounds.Client() {
+        @Override
+        public void call(int i) throws Exception {
+          call.run(h, n, i);
+        }
+
+        @Override
+        public void close() throws IOException {
+          h.close();
+        }
+      };
+    }));
+  }
+
+  private static RawHttp.Answer check(RawHttp.Answer a) {
+    if (a.status() != 200) {
+      throw new IllegalStateException(a.status() + " " + a.body());
+    }
+    return a;
+  }
+
+  private static void print(Map<String, Figures> http, Map<String, Figures> engine, int rounds,
+      double load) {
+    Runtime rt = Runtime.getRuntime();
+    System.out.printf(Locale.ROOT, "Steadfast API benchmark — %s%n", Instant.now());
+    System.out.printf(Locale.ROOT, "machine: %d cores, load average %.2f at start; java %s%n",
+        rt.availableProcessors(), load, System.getProperty("java.vm.version"));
+    System.out.printf(Locale.ROOT, "server: Payara Micro, -Xmx512m, H2 file database (WRITE_DELAY=0:"
+        + " each commit written to the file, not fsynced); clients: keep-alive HTTP/1.1 on"
+        + " 127.0.0.1; %d rounds, medians shown, p50 spread = lowest–highest round%n", rounds);
+    System.out.printf(Locale.ROOT, "%-30s | %-34s | %9s | %-30s | %9s%n", "operation",
+        "HTTP p50 / p99 ms", "HTTP /s", "engine alone p50 / p99 ms", "engine /s");
+    System.out.println("-".repeat(124));
+    http.forEach((name, h) -> {
+      Figures e = engine.get(name);
+      System.out.printf(Locale.ROOT, "%-30s | %-34s | %,9.0f | %-30s | %9s%n", name, h.latency(),
+          h.perSecond(), e == null ? "" : e.latency(),
+          e == null ? "" : String.format(Locale.ROOT, "%,.0f", e.perSecond()));
+    });
+  }
+
+  static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        .getSystemLoadAverage();
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> o = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String k = args[i].replaceFirst("^--", "");
+      boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+      o.put(k, flag ? "" : args[++i]);
+    }
+    return o;
   }
 }

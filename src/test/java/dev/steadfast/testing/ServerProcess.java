@@ -107,7 +107,10 @@ public final class ServerProcess implements AutoCloseable {
     Path root = base.resolve("root-" + System.nanoTime());
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-Djava.io.tmpdir=" + base,
+        // as the Dockerfile's JAVA_OPTS: the shipped heap, and JSON-P without a ServiceLoader
+        // scan per Json.createX call (docs/benchmarks.md)
+        "-Xmx512m", "-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl",
+        "-Djava.io.tmpdir=" + base,
         "-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", contextRoot,
         "--port", String.valueOf(port), "--nocluster", "--rootdir", root.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -356,14 +356,34 @@ public final class AgentInstance implements AgentContext {
     return connections.size();
   }
 
+  /**
+   * Queues {@code message} on every connection but the excluded ones, in the caller's order with
+   * whatever else they are sent. The caller's own connection (an RPC's) starts writing at once,
+   * so its reply follows without waiting; the others are written by one task on a worker, so a
+   * state-changing call does not wait for its broadcast to reach every client.
+   */
   @Override
   public void broadcast(String message, Collection<String> excludeIds) {
+    Connection caller = CURRENT.get();
+    List<LiveConnection> toWrite = null;
     int sent = 0;
     for (LiveConnection c : connections.values()) {
-      if (!excludeIds.contains(c.id())) {
-        c.send(message);
-        sent++;
+      if (excludeIds.contains(c.id())) {
+        continue;
       }
+      sent++;
+      if (c == caller) {
+        c.send(message);
+      } else if (c.queueForBroadcast(message)) {
+        if (toWrite == null) {
+          toWrite = new ArrayList<>();
+        }
+        toWrite.add(c);
+      }
+    }
+    if (toWrite != null) {
+      List<LiveConnection> writers = toWrite;
+      runtime.execute(() -> writers.forEach(LiveConnection::drive));
     }
     runtime.metrics().broadcast(type.kebab(), sent);
   }

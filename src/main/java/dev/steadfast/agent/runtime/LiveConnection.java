@@ -104,6 +104,40 @@ public final class LiveConnection implements Connection {
     }
   }
 
+  /**
+   * Queues {@code message} as part of a broadcast without starting a writer task: returns true
+   * when this call took the connection's writer, and the caller must then {@link #drive} it. A
+   * broadcast to a thousand clients thus costs a thousand queue insertions and one task, not a
+   * thousand tasks (a thread each from the growing pool) in front of the caller's reply.
+   */
+  boolean queueForBroadcast(String message) {
+    if (!open) {
+      return false;
+    }
+    boolean overflow;
+    boolean claimed = false;
+    synchronized (out) {
+      overflow = queued + message.length() > limits.sendQueue();
+      if (!overflow) {
+        out.add(message);
+        queued += message.length();
+        if (!writing) {
+          writing = true;
+          claimed = true;
+        }
+      }
+    }
+    if (overflow) {
+      abort("send queue full: the client reads too slowly");
+    }
+    return claimed;
+  }
+
+  /** Writes what is queued on this thread, for a writer taken by {@link #queueForBroadcast}. */
+  void drive() {
+    writeNext();
+  }
+
   void ping() {
     if (!open) {
       return;

@@ -33,7 +33,28 @@ public final class AgentStore {
     return e;
   }
 
+  /**
+   * Writes the instance's state: one UPDATE in autocommit (one round trip and one commit: an RPC
+   * that changes state waits for this write), or, for an instance without a row, its insert.
+   */
   public void saveState(String agent, String name, String stateJson, long now) {
+    try (java.sql.Connection c = tx.dataSource().getConnection();
+        java.sql.PreparedStatement p = c.prepareStatement(
+            "UPDATE sf_agent SET state = ?, updated_at = ? WHERE agent = ? AND name = ?")) {
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true); // the pool hands out what the last user left
+      }
+      p.setString(1, stateJson);
+      p.setLong(2, now);
+      p.setString(3, agent);
+      p.setString(4, name);
+      if (p.executeUpdate() > 0) {
+        return;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("saving the state of " + agent + "/" + name + " failed: "
+          + e.getMessage(), e);
+    }
     tx.inTransaction(em -> {
       AgentEntity e = findOrCreate(em, agent, name, now);
       e.state = stateJson;

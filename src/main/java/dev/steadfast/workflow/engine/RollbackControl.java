@@ -82,10 +82,15 @@ final class RollbackControl {
 
   /** What {@link dev.steadfast.workflow.InstanceStatus#rollback()} shows for an instance row. */
   static RollbackOutcome outcome(EntityManager em, InstanceRecord r) {
+    return outcome(r, Status.ROLLING_BACK.wireName().equals(r.status()) ? null
+        : RollbackRecord.Rows.read(em, r.uid()));
+  }
+
+  /** The rollback of {@code r} as shown, from its stored record {@code rec} (null: none). */
+  static RollbackOutcome outcome(InstanceRecord r, RollbackRecord rec) {
     if (Status.ROLLING_BACK.wireName().equals(r.status())) {
       return new RollbackOutcome(RollbackOutcome.State.RUNNING, null, null);
     }
-    RollbackRecord rec = RollbackRecord.Rows.read(em, r.uid());
     if (rec == null) {
       return null;
     }

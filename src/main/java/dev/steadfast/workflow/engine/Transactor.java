@@ -24,4 +24,13 @@ public interface Transactor {
   default DataSource leaseDataSource() {
     return dataSource();
   }
+
+  /**
+   * Where the API's reads (instance details, listings, {@code WorkflowClient.get}) take their
+   * connections, each read one autocommit statement or a few: by default the journal's; the
+   * server gives them a pool of their own, so a burst of reads never waits behind group commits.
+   */
+  default DataSource readDataSource() {
+    return dataSource();
+  }
 }

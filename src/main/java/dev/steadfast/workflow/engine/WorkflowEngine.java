@@ -15,6 +15,7 @@ import dev.steadfast.workflow.engine.events.EventHub;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.InstanceEntity;
 import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.ReadQueries;
 import dev.steadfast.workflow.store.JournalWriter;
 import dev.steadfast.workflow.store.RetentionQueries;
 import dev.steadfast.workflow.store.StepRecord;
@@ -54,6 +55,7 @@ public final class WorkflowEngine {
   private final Clock clock;
   private final WorkflowRegistry registry;
   private final WorkflowStore store = new WorkflowStore();
+  private final ReadQueries reads;
   private final Json json = new Json();
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final Dispatcher dispatcher;
@@ -94,6 +96,7 @@ public final class WorkflowEngine {
     this.gate = new ConcurrencyGate(registry);
     this.dispatcher = new Dispatcher(this);
     this.journal = new JournalWriter(tx.dataSource(), config.journalWriters());
+    this.reads = new ReadQueries(tx.readDataSource());
     this.monitor = new AttemptMonitor(scheduler, branchExecutor);
     this.presence = new ServerPresence(tx.dataSource(), config.serverId(),
         ServerPresence.OBSERVE_MILLIS);
@@ -363,7 +366,7 @@ public final class WorkflowEngine {
   // ------------------------------------------------------------------ read
 
   InstanceRecord record(WorkflowDefinition def, String instanceId) {
-    InstanceRecord r = tx.inTransaction(em -> store.instance(em, def.name(), instanceId));
+    InstanceRecord r = reads.instance(def.name(), instanceId);
     if (r == null) {
       throw notFound(instanceId);
     }
@@ -386,15 +389,12 @@ public final class WorkflowEngine {
   /** Everything recorded for an instance: the row, its steps in order, their attempts. */
   public InstanceView view(String workflowName, String instanceId) {
     WorkflowDefinition def = registry.require(workflowName);
-    return tx.inTransaction(em -> {
-      InstanceRecord r = store.instance(em, def.name(), instanceId);
-      if (r == null) {
-        throw notFound(instanceId);
-      }
-      List<StepRecord> steps = store.steps(em, r.uid(), r.gen());
-      Map<String, List<AttemptRecord>> attempts = store.attempts(em, r.uid(), r.gen());
-      return new InstanceView(r, steps, attempts, RollbackControl.outcome(em, r));
-    });
+    ReadQueries.Journal j = reads.journal(def.name(), instanceId);
+    if (j == null) {
+      throw notFound(instanceId);
+    }
+    return new InstanceView(j.instance(), j.steps(), j.attempts(),
+        RollbackControl.outcome(j.instance(), j.rollback()));
   }
 
   /**
@@ -944,13 +944,20 @@ public final class WorkflowEngine {
   public List<WorkflowInfo> workflows() {
     List<WorkflowDefinition> defs = new ArrayList<>(registry.all());
     defs.sort(java.util.Comparator.comparing(WorkflowDefinition::name));
-    return tx.inTransaction(em -> {
-      List<WorkflowInfo> out = new ArrayList<>();
-      for (WorkflowDefinition d : defs) {
-        out.add(info(em, d));
-      }
-      return out;
-    });
+    return infos(defs);
+  }
+
+  /** Read in two statements; a workflow whose row was deleted is registered again first. */
+  private List<WorkflowInfo> infos(List<WorkflowDefinition> defs) {
+    Map<String, ReadQueries.WorkflowSummary> rows = reads.workflows(
+        defs.stream().map(WorkflowDefinition::name).collect(java.util.stream.Collectors.toSet()));
+    List<WorkflowInfo> out = new ArrayList<>();
+    for (WorkflowDefinition d : defs) {
+      ReadQueries.WorkflowSummary w = rows.get(d.name());
+      out.add(w == null ? tx.inTransaction(em -> info(em, d))
+          : new WorkflowInfo(d, w.row(), w.counts(), w.triggeredAt()));
+    }
+    return out;
   }
 
   /**
@@ -960,7 +967,7 @@ public final class WorkflowEngine {
    */
   public WorkflowInfo workflow(String name) {
     WorkflowDefinition d = registry.require(name);
-    return tx.inTransaction(em -> info(em, d));
+    return infos(List.of(d)).get(0);
   }
 
   private WorkflowInfo info(EntityManager em, WorkflowDefinition d) {
@@ -983,8 +990,8 @@ public final class WorkflowEngine {
       Long createdFrom, Long createdTo, boolean ascending, Long afterCreatedAt, String afterUid,
       int limit) {
     WorkflowDefinition def = registry.require(workflowName);
-    return tx.inTransaction(em -> store.listInstances(em, def.name(), statuses, createdFrom,
-        createdTo, ascending, afterCreatedAt, afterUid, limit));
+    return reads.listInstances(def.name(), statuses, createdFrom, createdTo, ascending,
+        afterCreatedAt, afterUid, limit);
   }
 
   /** Deletes instances by id with everything recorded for them; returns the ids not found. */

@@ -35,6 +35,7 @@ class AgentFaultsTest {
   private final List<AgentRuntime> runtimes = new ArrayList<>();
   private final List<EntityManagerFactory> emfs = new ArrayList<>();
   private ScheduledExecutorService scheduler;
+  private final List<java.util.concurrent.ExecutorService> pools = new java.util.ArrayList<>();
   private DataSource db;
 
   @BeforeEach
@@ -48,6 +49,7 @@ class AgentFaultsTest {
   @AfterEach
   void tearDown() {
     runtimes.forEach(AgentRuntime::stop);
+    pools.forEach(java.util.concurrent.ExecutorService::shutdownNow);
     scheduler.shutdownNow();
     emfs.forEach(EntityManagerFactory::close);
   }
@@ -63,12 +65,17 @@ class AgentFaultsTest {
   }
 
   private AgentRuntime runtime(AgentLimits limits, long idleMillis, AgentFactory factory) {
+    return runtime(limits, idleMillis, factory, Executors.newCachedThreadPool());
+  }
+
+  private AgentRuntime runtime(AgentLimits limits, long idleMillis, AgentFactory factory,
+      java.util.concurrent.ExecutorService workers) {
     EntityManagerFactory emf = AgentPersistence.create(db);
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(FaultAgents.ErrorAgent.class,
         TestAgents.TestStateAgent.class, TestAgents.PlainAgent.class);
     AgentRuntime rt = new AgentRuntime(classes, factory, new LocalTransactor(emf),
-        new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()), Executors.newCachedThreadPool(),
+        new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()), workers,
         scheduler, Clock.systemUTC(), new Retry(1, 10, 10));
     rt.setLimits(limits);
     rt.start(0, idleMillis);
@@ -203,6 +210,47 @@ class AgentFaultsTest {
     assertEquals(30, fast.frames.stream().filter(f -> f.contains("cf_agent_state")).count());
     assertEquals(List.of("fast"), rt.instance("error-agent", "room").connections().stream()
         .map(c -> c.id()).toList());
+  }
+
+  @Test
+  void aStateChangingCallIsAnsweredWhileItsBroadcastIsStillBeingWritten() throws Exception {
+    // the server's agent workers are a bounded pool; here 4 threads, and 20 other clients whose
+    // writes block the thread making them (a container with a blocking send)
+    java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(4);
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT, AgentRuntime.DEFAULT_IDLE_EVICTION.toMillis(),
+        type -> {
+          try {
+            return type.getDeclaredConstructor().newInstance();
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+        }, workers);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<FakeWire> others = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        FakeWire o = FakeWire.connect(rt, "error-agent", "crowd", "o" + i, Map.of());
+        o.await("cf_agent_mcp_servers");
+        o.blockUntil = release;
+        others.add(o);
+      }
+      FakeWire caller = FakeWire.connect(rt, "error-agent", "crowd", "caller", Map.of());
+      caller.await("cf_agent_mcp_servers");
+      // fill(1, 10) sets the state once: a broadcast to all 21 clients, then the reply
+      caller.session.text(rpc("1", "fill", "[1, 10]"));
+      caller.await("{\"type\":\"rpc\",\"id\":\"1\",\"success\":true");
+      assertTrue(caller.frames.stream().anyMatch(f -> f.contains("cf_agent_state")),
+          "the caller got the state before its reply");
+      assertTrue(others.stream().allMatch(o -> o.frames.stream()
+          .noneMatch(f -> f.contains("cf_agent_state"))), "no other client has it yet");
+      release.countDown();
+      for (FakeWire o : others) {
+        o.await("cf_agent_state");
+      }
+    } finally {
+      release.countDown();
+      pools.add(workers); // shut down after the runtime, which closes its connections on it
+    }
   }
 
   @Test

@@ -27,8 +27,19 @@ final class FakeWire implements Wire {
   volatile boolean failing;
   final List<java.util.function.Consumer<Throwable>> pending = new CopyOnWriteArrayList<>();
 
+  /** While set, a send holds the thread that makes it until the latch opens: a blocking write. */
+  volatile java.util.concurrent.CountDownLatch blockUntil;
+
   @Override
   public void send(String text, java.util.function.Consumer<Throwable> done) {
+    java.util.concurrent.CountDownLatch block = blockUntil;
+    if (block != null) {
+      try {
+        block.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     frames.add(text);
     if (failing) {
       done.accept(new java.io.IOException("write refused"));

@@ -1,0 +1,233 @@
+package dev.steadfast.bench;
+
+import dev.steadfast.testing.ServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A state-changing RPC while N other clients of the same agent instance are connected: the demo
+ * CounterAgent's {@code increment(1)} (a state write and a broadcast to every client) called by
+ * one client, one call at a time, with N = 0, 50, 200, 1,000 idle clients (they read every
+ * frame). Prints the RPC round trip p50 / p99 per N (median over rounds, and the spread of the
+ * rounds' p50), and how long the last idle client waited for the state frame of a call.
+ *
+ * <p>The idle clients are JDK WebSocket clients, a thread-light way to hold a thousand open
+ * connections from one process; the protocol frames are the agents client's. Starts its own
+ * server (target/, {@code -Xmx512m}, H2), or {@code --url ws://host:port --token T}.
+ */
+public final class AgentFanoutBenchmark {
+  private AgentFanoutBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = null;
+    String token = "demo";
+    int calls = 500;
+    int rounds = 3;
+    int[] sizes = {0, 50, 200, 1_000};
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--url" -> url = args[++i];
+        case "--token" -> token = args[++i];
+        case "--calls" -> calls = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--clients" -> sizes = Arrays.stream(args[++i].split(","))
+            .mapToInt(Integer::parseInt).toArray();
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    try (ServerProcess server = url == null
+        ? ServerProcess.start("agent-bench", Map.of("STEADFAST_AGENTS_DEMO_TOKEN", token))
+        : null) {
+      String base = url != null ? url : server.baseUrl().replace("http:", "ws:");
+      HttpClient http = HttpClient.newHttpClient();
+      String instance = "fanout-" + Long.toString(System.currentTimeMillis(), 36);
+      System.out.printf(Locale.ROOT, "Agent fan-out benchmark: CounterAgent/%s, %d calls x %d"
+          + " rounds per size; load average %.2f%n", instance, calls, rounds,
+          ApiBenchmark.loadAverage());
+      System.out.printf(Locale.ROOT, "%-14s | %-34s | %s%n", "idle clients",
+          "increment(1) p50 / p99 ms", "last idle client got the state, p50 ms");
+      List<Idle> idle = new ArrayList<>();
+      for (int n : sizes) {
+        while (idle.size() < n) {
+          List<CompletableFuture<Idle>> opening = new ArrayList<>();
+          for (int k = 0; k < 50 && idle.size() + opening.size() < n; k++) {
+            opening.add(Idle.open(http, socket(base, instance, token, "idle" + (idle.size()
+                + opening.size()))));
+          }
+          for (CompletableFuture<Idle> f : opening) {
+            idle.add(f.get(60, TimeUnit.SECONDS));
+          }
+        }
+        Caller caller = Caller.open(http, socket(base, instance, token, "caller-" + n));
+        for (int i = 0; i < 100; i++) {
+          caller.call(idle, false); // warm-up
+        }
+        double[] p50 = new double[rounds];
+        double[] p99 = new double[rounds];
+        double[] fan = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          long[] rtt = new long[calls];
+          long[] spread = new long[calls];
+          for (int i = 0; i < calls; i++) {
+            long[] t = caller.call(idle, true);
+            rtt[i] = t[0];
+            spread[i] = t[1];
+          }
+          Arrays.sort(rtt);
+          Arrays.sort(spread);
+          p50[r] = rtt[calls / 2] / 1e6;
+          p99[r] = rtt[(int) (calls * 0.99)] / 1e6;
+          fan[r] = spread[calls / 2] / 1e6;
+        }
+        caller.close();
+        double[] s = p50.clone();
+        Arrays.sort(s);
+        System.out.printf(Locale.ROOT, "%-14d | %-34s | %s%n", n, String.format(Locale.ROOT,
+            "%.2f / %.2f (p50 %.2f–%.2f)", Rounds.median(p50), Rounds.median(p99), s[0],
+            s[s.length - 1]), n == 0 ? "" : String.format(Locale.ROOT, "%.2f",
+            Rounds.median(fan)));
+      }
+      idle.forEach(Idle::close);
+    }
+  }
+
+  private static URI socket(String base, String instance, String token, String pk) {
+    return URI.create(base + "/agents/counter-agent/" + instance + "?_pk=" + pk + "&token="
+        + token);
+  }
+
+  /** A client that only reads; it counts the state frames it got. */
+  static final class Idle implements WebSocket.Listener {
+    /** State frames received; frames of one connection arrive in order, so this is exact. */
+    volatile int states;
+    volatile long lastStateAt;
+    private final StringBuilder partial = new StringBuilder();
+    private final CompletableFuture<Idle> admitted = new CompletableFuture<>();
+    private WebSocket ws;
+
+    static CompletableFuture<Idle> open(HttpClient http, URI uri) {
+      Idle i = new Idle();
+      return http.newWebSocketBuilder().buildAsync(uri, i)
+          .thenCompose(ws -> {
+            i.ws = ws;
+            return i.admitted;
+          });
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        if (text.contains("cf_agent_identity")) {
+          admitted.complete(this);
+        } else if (text.contains("cf_agent_state\"")) {
+          lastStateAt = System.nanoTime();
+          states++; // only this listener's thread writes it (one callback at a time)
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      admitted.completeExceptionally(error);
+    }
+
+    void close() {
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+  }
+
+  /** The client making the calls: one RPC at a time, waiting for its reply. */
+  static final class Caller implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+    private final Map<String, CompletableFuture<Long>> pending = new ConcurrentHashMap<>();
+    private final CompletableFuture<Caller> admitted = new CompletableFuture<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicReference<WebSocket> ws = new AtomicReference<>();
+
+    static Caller open(HttpClient http, URI uri) throws Exception {
+      Caller c = new Caller();
+      c.ws.set(http.newWebSocketBuilder().buildAsync(uri, c).get(60, TimeUnit.SECONDS));
+      return c.admitted.get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * One call; returns {round trip, time until every idle client got a state frame} in nanos
+     * (the second is measured only when {@code fanout}).
+     */
+    long[] call(List<Idle> idle, boolean fanout) throws Exception {
+      String id = "c" + ids.incrementAndGet();
+      CompletableFuture<Long> reply = new CompletableFuture<>();
+      pending.put(id, reply);
+      int[] expected = idle.stream().mapToInt(i -> i.states + 1).toArray();
+      long t0 = System.nanoTime();
+      ws.get().sendText("{\"type\":\"rpc\",\"id\":\"" + id
+          + "\",\"method\":\"increment\",\"args\":[1]}", true).join();
+      long done = reply.get(60, TimeUnit.SECONDS);
+      long last = done;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      for (int k = 0; fanout && k < expected.length; k++) {
+        Idle i = idle.get(k);
+        while (i.states < expected[k]) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("an idle client never got the state frame");
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(100_000); // times come from the listener
+        }
+        last = Math.max(last, i.lastStateAt);
+      }
+      return new long[] {done - t0, last - t0};
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        long now = System.nanoTime();
+        if (text.contains("cf_agent_identity")) {
+          admitted.complete(this);
+        } else if (text.startsWith("{\"type\":\"rpc\"")) {
+          int start = text.indexOf("\"id\":\"") + 6;
+          String id = text.substring(start, text.indexOf('"', start));
+          CompletableFuture<Long> f = pending.remove(id);
+          if (f != null) {
+            if (text.contains("\"success\":false")) {
+              f.completeExceptionally(new IllegalStateException(text));
+            } else {
+              f.complete(now);
+            }
+          }
+        }
+      }
+      w.request(1);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket w, Throwable error) {
+      admitted.completeExceptionally(error);
+    }
+
+    void close() {
+      ws.get().sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+  }
+}
