@@ -106,9 +106,8 @@ final class PayaraServerLauncher implements ServerLauncher {
       cmd.add(arg.strip());
     }
     cmd.set(0, ServerLauncher.java());
-    // asadmin would write the admin password to the server's stdin, and keeps its console quiet
+    // asadmin would write the admin password to the server's stdin
     flag(cmd, "-read-stdin", "false");
-    flag(cmd, "-verbose", "true");
     return cmd;
   }
 
@@ -146,6 +145,11 @@ final class PayaraServerLauncher implements ServerLauncher {
       }
     }
     return null;
+  }
+
+  @Override
+  public Path serverLog() {
+    return domains == null ? null : domains.resolve("domain1/logs/server.log");
   }
 
   /** Deployed: later starts of this domain load the application it remembers. */

@@ -27,6 +27,11 @@ interface ServerLauncher {
   /** The server's own report of a failed deployment, or null while none is known. */
   String deploymentFailure(String readyBody, String log) throws IOException;
 
+  /** The server's own log when it does not write to its standard output, else null. */
+  default Path serverLog() {
+    return null;
+  }
+
   /** Called once the server is ready (e.g. to deploy only once). */
   default void ready() throws IOException {}
 

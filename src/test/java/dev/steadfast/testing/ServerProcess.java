@@ -130,6 +130,8 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
     pb.environment().putAll(env);
     process = pb.start();
+    // nothing to read: Payara Server's admin service reads stdin up to its end at startup
+    process.getOutputStream().close();
     // a loaded 2-core machine may take minutes to deploy: -Dsteadfast.it.readySeconds=N
     awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.readySeconds", 300)));
     readyAfter = Duration.ofNanos(System.nanoTime() - startedAt);
@@ -235,8 +237,10 @@ public final class ServerProcess implements AutoCloseable {
 
   /** The last lines of the server's log, for failure messages. */
   public String tail() {
+    Path serverLog = launcher.serverLog();
+    Path file = serverLog != null && Files.exists(serverLog) ? serverLog : log();
     try {
-      List<String> lines = Files.readAllLines(log());
+      List<String> lines = Files.readAllLines(file);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
