@@ -78,6 +78,7 @@ class OtherServersIT {
       server.start();
       System.out.println(kind + ": restart after kill -9 ready in "
           + server.startupTime().toMillis() + " ms");
+      api = new ApiClient(server.apiBase() + "/accounts/" + ACCOUNT, ServerProcess.TOKEN);
 
       // the instance completed before the kill, with every step, the sleep included
       contains(wrangler.ok("workflows", "instances", "describe", "invoice", "inv-1"),

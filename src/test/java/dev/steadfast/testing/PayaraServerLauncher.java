@@ -67,8 +67,8 @@ final class PayaraServerLauncher implements ServerLauncher {
   }
 
   /**
-   * domain.xml with the server-config's listener ports as {@code ${it.*.port}}; the
-   * default-config (a template for other instances) keeps its own.
+   * domain.xml with the server-config's listener ports as {@code ${it.*.port}}, bound to the
+   * loopback interface; the default-config (a template for other instances) keeps its own.
    */
   static String withPortProperties(String domainXml) {
     int start = domainXml.indexOf("<config name=\"server-config\"");
@@ -80,6 +80,9 @@ final class PayaraServerLauncher implements ServerLauncher {
     for (String[] p : PORTS) {
       server = server.replace("port=\"" + p[0] + "\"", "port=\"${" + p[1] + "}\"");
     }
+    // loopback only, like every other server the tests start
+    server = server.replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
+        .replace("<network-listener port=", "<network-listener address=\"127.0.0.1\" port=");
     return domainXml.substring(0, start) + server + domainXml.substring(end);
   }
 
