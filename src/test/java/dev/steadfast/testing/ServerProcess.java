@@ -2,7 +2,6 @@ package dev.steadfast.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,24 +9,28 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real server as a user runs it: {@code java -jar payara-micro.jar --deploy <war>} as a child
- * process on a free loopback port, with its own data directory under target/. Integration tests
- * talk to it over HTTP exactly as clients do. Ready when /health/ready reports the engine's own
- * check (Payara answers UP before any application is deployed).
+ * The real server as a user runs it, by default {@code java -jar payara-micro.jar --deploy <war>}
+ * (or WildFly, or the full Payara Server: {@link ServerKind}), as a child process on a free
+ * loopback port, with its own data directory under target/ and the same {@code STEADFAST_*}
+ * environment on every kind. Integration tests talk to it over HTTP exactly as clients do. Ready
+ * when MicroProfile Health reports the engine's own check (servers answer UP before any
+ * application is deployed).
  *
- * <p>Finds the jars through the system properties {@code payara.microJar} and {@code
- * steadfast.war} (set by failsafe), else under {@code target/}. Accepts {@link #TOKEN} on the API.
+ * <p>Finds the WAR and the servers through system properties (set by failsafe: {@code
+ * steadfast.war}, {@code payara.microJar}, {@code steadfast.wildfly.home}, {@code
+ * steadfast.payara.home}), else under {@code target/}. Accepts {@link #TOKEN} on the API.
  */
 public final class ServerProcess implements AutoCloseable {
   public static final String TOKEN = "it-token-0123456789";
 
+  private final ServerKind kind;
+  private final ServerLauncher launcher;
   private final Path war;
   private final Path dataDir;
   private final Map<String, String> env = new LinkedHashMap<>();
@@ -35,9 +38,21 @@ public final class ServerProcess implements AutoCloseable {
   private String contextRoot = "/";
   private volatile int port;
   private Process process;
+  private long startedAt;
+  private Duration readyAfter;
 
-  /** A server for {@code war} keeping its state in {@code dataDir} (reusable across restarts). */
+  /**
+   * A Payara Micro server for {@code war} keeping its state in {@code dataDir} (reusable across
+   * restarts).
+   */
   public ServerProcess(Path war, Path dataDir) {
+    this(ServerKind.PAYARA_MICRO, war, dataDir);
+  }
+
+  /** A server of {@code kind} for {@code war} keeping its state in {@code dataDir}. */
+  public ServerProcess(ServerKind kind, Path war, Path dataDir) {
+    this.kind = kind;
+    this.launcher = ServerLauncher.of(kind);
     this.war = war.toAbsolutePath();
     this.dataDir = dataDir.toAbsolutePath();
     this.base = this.dataDir.getParent();
@@ -45,7 +60,12 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts the shipped WAR with a fresh data directory; {@code env} adds variables. */
   public static ServerProcess start(String name, Map<String, String> env) {
-    ServerProcess s = new ServerProcess(shippedWar(), newDataDir(name));
+    return start(ServerKind.PAYARA_MICRO, name, env);
+  }
+
+  /** Starts the shipped WAR on {@code kind} with a fresh data directory and {@code env}. */
+  public static ServerProcess start(ServerKind kind, String name, Map<String, String> env) {
+    ServerProcess s = new ServerProcess(kind, shippedWar(), newDataDir(name + "-" + kind.id()));
     env.forEach(s::env);
     try {
       return s.start();
@@ -96,35 +116,44 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts (or restarts, with the same data) the server and waits until it is ready. */
   public ServerProcess start() throws IOException, InterruptedException {
-    Path jar = Path.of(System.getProperty("payara.microJar",
-        target().resolve("payara-micro.jar").toString()));
-    if (!Files.exists(jar) || !Files.exists(war)) {
-      throw new IllegalStateException("build first (mvn package): missing " + jar + " or " + war);
+    if (!kind.isInstalled() || !Files.exists(war)) {
+      throw new IllegalStateException("build first (mvn package): missing " + kind.home()
+          + " or " + war);
     }
     Files.createDirectories(dataDir);
-    port = freePort();
-    // a fresh root per start: Payara Micro redeploys whatever an old root remembers
-    Path root = base.resolve("root-" + System.nanoTime());
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // as the Dockerfile's JAVA_OPTS: the shipped heap, and JSON-P without a ServiceLoader
-        // scan per Json.createX call (docs/benchmarks.md)
-        "-Xmx512m", "-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl",
-        "-Djava.io.tmpdir=" + base,
-        "-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", contextRoot,
-        "--port", String.valueOf(port), "--nocluster", "--rootdir", root.toString()));
+    port = ServerLauncher.freePort();
+    List<String> cmd = launcher.command(new ServerLauncher.Launch(war, contextRoot, base, port));
+    startedAt = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     pb.environment().put("STEADFAST_DATA_DIR", dataDir.toString());
     pb.environment().put("STEADFAST_API_TOKENS", TOKEN);
     pb.environment().putAll(env);
     process = pb.start();
+    // nothing to read: Payara Server's admin service reads stdin up to its end at startup
+    process.getOutputStream().close();
     // a loaded 2-core machine may take minutes to deploy: -Dsteadfast.it.readySeconds=N
     awaitReady(Duration.ofSeconds(Long.getLong("steadfast.it.readySeconds", 300)));
+    readyAfter = Duration.ofNanos(System.nanoTime() - startedAt);
+    launcher.ready();
     return this;
   }
 
-  private void awaitReady(Duration timeout) throws InterruptedException {
+  /** How long the last start took from launching the JVM to ready. */
+  public Duration startupTime() {
+    return readyAfter;
+  }
+
+  public ServerKind kind() {
+    return kind;
+  }
+
+  /** Where the server answers MicroProfile Health (WildFly: on its management port). */
+  public String readyUrl() {
+    return launcher.readyUrl();
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException, IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no answer";
@@ -133,7 +162,7 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + tail());
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/health/ready")))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(launcher.readyUrl()))
             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         last = r.statusCode() + " " + r.body();
         // Payara answers before any application is deployed: wait for the engine's own check,
@@ -142,12 +171,14 @@ public final class ServerProcess implements AutoCloseable {
             && r.body().contains(serverId())) {
           return;
         }
-        if (r.body().contains("No Application deployed") && tail().contains(" ready in ")) {
-          close();
-          throw new IllegalStateException("the deployment failed: " + last + "\n" + tail());
-        }
       } catch (IOException notYet) {
         last = notYet.toString();
+      }
+      String failure = launcher.deploymentFailure(last, tail());
+      if (failure != null) {
+        close();
+        throw new IllegalStateException("the deployment failed on " + kind + ": " + failure
+            + "\n" + tail());
       }
       Thread.sleep(250);
     }
@@ -179,14 +210,6 @@ public final class ServerProcess implements AutoCloseable {
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   public int port() {
     return port;
   }
@@ -214,8 +237,10 @@ public final class ServerProcess implements AutoCloseable {
 
   /** The last lines of the server's log, for failure messages. */
   public String tail() {
+    Path serverLog = launcher.serverLog();
+    Path file = serverLog != null && Files.exists(serverLog) ? serverLog : log();
     try {
-      List<String> lines = Files.readAllLines(log());
+      List<String> lines = Files.readAllLines(file);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
