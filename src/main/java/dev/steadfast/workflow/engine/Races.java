@@ -3,6 +3,7 @@ package dev.steadfast.workflow.engine;
 import dev.steadfast.workflow.NonRetryableError;
 import dev.steadfast.workflow.StepFailedException;
 import dev.steadfast.workflow.TypeRef;
+import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.StepState;
 import java.util.ArrayList;
@@ -55,15 +56,15 @@ final class Races {
     }
   }
 
-  private record Settled(int index, Object value, Throwable error) {}
+  /** How one branch ended: its value, or what it threw. */
+  private record Settled(Object value, Throwable error) {}
 
   @SuppressWarnings("unchecked")
   static <T> T run(Turn turn, String name, TypeRef<T> type, List<Callable<T>> branches,
       boolean any) {
     Limits.checkStepName(name);
     if (branches == null || branches.isEmpty()) {
-      throw new dev.steadfast.workflow.WorkflowException(
-          dev.steadfast.workflow.WorkflowException.Reason.INVALID,
+      throw new WorkflowException(WorkflowException.Reason.INVALID,
           (any ? "any" : "race") + " '" + name + "' needs at least one branch");
     }
     turn.checkpoint();
@@ -77,15 +78,13 @@ final class Races {
     AtomicBoolean lost = new AtomicBoolean();
     ExecutorCompletionService<Settled> done = new ExecutorCompletionService<>(turn.branchPool());
     List<Future<Settled>> futures = new ArrayList<>();
-    for (int i = 0; i < branches.size(); i++) {
-      int index = i;
-      Callable<T> branch = branches.get(i);
+    for (Callable<T> branch : branches) {
       futures.add(done.submit(() -> turn.inBranch(() -> {
         LOST.set(lost);
         try {
-          return new Settled(index, branch.call(), null);
+          return new Settled(branch.call(), null);
         } catch (Throwable t) {
-          return new Settled(index, null, t);
+          return new Settled(null, t);
         } finally {
           LOST.remove();
         }
@@ -105,7 +104,7 @@ final class Races {
         futures.forEach(f -> f.cancel(true));
         throw new Signals.Abandon("interrupted while racing steps");
       } catch (ExecutionException e) {
-        s = new Settled(-1, null, e.getCause());
+        s = new Settled(null, e.getCause());
       }
       Throwable t = s.error();
       if (t instanceof Signals.Abandon || t instanceof Signals.Fatal || t instanceof Signals.Retry) {
