@@ -179,7 +179,8 @@ public class InstancesResource {
       default -> throw ApiError.invalidBody("field 'status' must be pause, resume, terminate or"
           + " restart, got '" + action + "'");
     }
-    String now = engine.view(workflow, id).instance().status();
+    // a rollback runs on its own, maybe done by now: the answer is the status the request set
+    String now = rollback ? "rollingBack" : engine.view(workflow, id).instance().status();
     return Envelope.ok(Jsonp.P.createObjectBuilder().add("status", now)
         .add("timestamp", Instant.ofEpochMilli(engine.clock().millis()).toString()).build());
   }

@@ -122,7 +122,10 @@ final class Rollbacks {
         engine.config().stepDefaults());
     boolean succeeded = StepState.SUCCEEDED.equals(step.state());
     Object output = succeeded ? turn.decodeResult(step, (TypeRef) r.type()) : null;
-    ErrorInfo error = succeeded ? null : new ErrorInfo(step.errorName(), step.errorMessage());
+    ErrorInfo error = succeeded ? null : step.errorName() != null
+        ? new ErrorInfo(step.errorName(), step.errorMessage())
+        // a retry was in flight when the server stopped: its row keeps no error
+        : new ErrorInfo(Turn.ATTEMPTS_LOST, "the step's last attempt did not end");
     Rollback.Handler handler = r.rollback().handler();
     StepConfig config = (r.config() == null ? StepConfig.EMPTY : r.config())
         .over(engine.config().stepDefaults());
