@@ -187,6 +187,11 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** The server JVM's process id (for its CPU time in benchmarks). */
+  public long pid() {
+    return process.pid();
+  }
+
   public int port() {
     return port;
   }
