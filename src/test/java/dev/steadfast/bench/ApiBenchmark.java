@@ -33,18 +33,20 @@ public final class ApiBenchmark {
   private final int rounds;
   private final double scale;
   private final String only;
+  private final Rounds.Cpu serverCpu;
   private final AtomicInteger ids = new AtomicInteger();
   /** Instance ids of this run: a running server may hold a previous run's. */
   private final String run = Long.toString(System.currentTimeMillis(), 36);
   /** Approval instances waiting for their event, for sendEvent. */
   private final ConcurrentLinkedQueue<String> waiting = new ConcurrentLinkedQueue<>();
 
-  private ApiBenchmark(URI base, String token, Map<String, String> o) {
+  private ApiBenchmark(URI base, String token, Map<String, String> o, Long pid) {
     this.base = base;
     this.token = token;
     this.rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
     this.scale = Double.parseDouble(o.getOrDefault("scale", "1"));
     this.only = o.getOrDefault("only", "");
+    this.serverCpu = pid == null ? null : Rounds.Cpu.of(pid);
   }
 
   /** One operation as a client performs it; {@code client} numbers the client, {@code i} the call. */
@@ -58,8 +60,11 @@ public final class ApiBenchmark {
     long load = Math.round(loadAverage() * 100);
     try (ServerProcess server = url == null ? ServerProcess.start("bench", Map.of()) : null) {
       URI base = URI.create(url != null ? url : server.baseUrl());
+      // --pid: the running server's process, for its CPU time per call
+      Long pid = url != null ? (o.containsKey("pid") ? Long.valueOf(o.get("pid")) : null)
+          : server.pid();
       ApiBenchmark b = new ApiBenchmark(base, url != null ? o.get("token") : ServerProcess.TOKEN,
-          o);
+          o, pid);
       Map<String, Figures> http = b.measure();
       Map<String, Figures> engine = o.containsKey("no-engine") ? Map.of()
           : EngineSide.measure(b.rounds, b.scale, b.only);
@@ -157,7 +162,7 @@ public final class ApiBenchmark {
           h.close();
         }
       };
-    }));
+    }, serverCpu));
   }
 
   private static RawHttp.Answer check(RawHttp.Answer a) {
@@ -176,15 +181,24 @@ public final class ApiBenchmark {
     System.out.printf(Locale.ROOT, "server: Payara Micro, -Xmx512m, H2 file database (WRITE_DELAY=0:"
         + " each commit written to the file, not fsynced); clients: keep-alive HTTP/1.1 on"
         + " 127.0.0.1; %d rounds, medians shown, p50 spread = lowest–highest round%n", rounds);
-    System.out.printf(Locale.ROOT, "%-30s | %-34s | %9s | %-30s | %9s%n", "operation",
-        "HTTP p50 / p99 ms", "HTTP /s", "engine alone p50 / p99 ms", "engine /s");
-    System.out.println("-".repeat(124));
+    System.out.printf(Locale.ROOT, "%-28s | %-34s | %7s | %8s | %-32s | %7s | %8s%n",
+        "operation", "HTTP p50 / p99 ms", "HTTP /s", "srv CPU", "engine alone p50 / p99 ms",
+        "eng /s", "eng CPU");
+    System.out.println("-".repeat(140));
     http.forEach((name, h) -> {
       Figures e = engine.get(name);
-      System.out.printf(Locale.ROOT, "%-30s | %-34s | %,9.0f | %-30s | %9s%n", name, h.latency(),
-          h.perSecond(), e == null ? "" : e.latency(),
-          e == null ? "" : String.format(Locale.ROOT, "%,.0f", e.perSecond()));
+      System.out.printf(Locale.ROOT, "%-28s | %-34s | %,7.0f | %8s | %-32s | %7s | %8s%n", name,
+          h.latency(), h.perSecond(), cpu(h), e == null ? "" : e.latency(),
+          e == null ? "" : String.format(Locale.ROOT, "%,.0f", e.perSecond()),
+          e == null ? "" : cpu(e));
     });
+    System.out.println("srv CPU: the server process's CPU time per call (all its threads: the"
+        + " turns a create or an event starts included); eng CPU: the same for the JVM running"
+        + " the engine alone, its client threads and embedded H2 included; ms");
+  }
+
+  private static String cpu(Figures f) {
+    return Double.isNaN(f.cpu()) ? "" : String.format(Locale.ROOT, "%.3f", f.cpu());
   }
 
   static double loadAverage() {

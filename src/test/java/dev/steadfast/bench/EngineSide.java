@@ -80,7 +80,7 @@ final class EngineSide {
       Ops ops = (name, clients, calls, op) -> {
         if (name.contains(only)) {
           f.put(name, Rounds.measure(rounds, clients, Math.max(10, (int) (calls * scale)),
-              n -> i -> op.run(n, i)));
+              n -> i -> op.run(n, i), Rounds.Cpu.self()));
         }
       };
       ops.run("list workflows", 1, 2_000, (c, i) -> e.workflows());

@@ -210,6 +210,11 @@ public final class ServerProcess implements AutoCloseable {
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The server JVM's process id (for its CPU time in benchmarks). */
+  public long pid() {
+    return process.pid();
+  }
+
   public int port() {
     return port;
   }
