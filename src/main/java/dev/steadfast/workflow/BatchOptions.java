@@ -29,7 +29,9 @@ public record BatchOptions<P>(Integer count, P params, Retention retention,
           "a batch is either a count or a list of instances, not " + (count == null
               ? "neither" : "both"));
     }
-    instances = instances == null ? null : List.copyOf(instances);
+    // a copy that keeps null entries: each is reported as an error of its own
+    instances = instances == null ? null
+        : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(instances));
   }
 
   /** {@code count} instances with the same params and random ids. */
