@@ -69,7 +69,7 @@ final class InstanceWorkflows implements AgentWorkflowOps {
     List<Stmt> extra = w.tracking.insert(binding, name(), id, workflow, def.name(), o.metadata(),
         w.now());
     try {
-      w.engine.create(def.name(), id, merged, extra);
+      w.engine.create(def.name(), id, merged, o.retention(), extra);
     } catch (WorkflowException e) {
       if (e.reason() == WorkflowException.Reason.ALREADY_EXISTS
           && w.tracking.exists(binding, name(), id)) {

@@ -253,7 +253,13 @@ public final class WorkflowEngine {
    */
   public WorkflowInstance create(String nameOrBinding, String id, Object params,
       List<JournalWriter.Stmt> extra) {
-    return create(registry.require(nameOrBinding), id, params, null, extra);
+    return create(nameOrBinding, id, params, null, extra);
+  }
+
+  /** As above, kept {@code retention} long once finished (null: the defaults). */
+  public WorkflowInstance create(String nameOrBinding, String id, Object params,
+      Retention retention, List<JournalWriter.Stmt> extra) {
+    return create(registry.require(nameOrBinding), id, params, retention, extra);
   }
 
   private WorkflowInstance create(WorkflowDefinition def, String id, Object params,

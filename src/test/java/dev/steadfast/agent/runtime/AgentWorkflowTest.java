@@ -140,6 +140,21 @@ class AgentWorkflowTest {
   // ------------------------------------------------------------------ start and complete
 
   @Test
+  void runWorkflowKeepsTheInstanceAsLongAsItsRetentionOptionSays() {
+    String id = in("a", b -> b.runWorkflow("JOB_WORKFLOW", Job.plain("kept"),
+        RunWorkflowOptions.withId("kept-1").withRetention(
+            dev.steadfast.workflow.Retention.success("1 day").error("30 days"))));
+    awaitStatus("a", id, "complete");
+    // the instance's own retention, and the deletion time the sweep uses: its end plus a day
+    assertEquals(86_400_000L, rows("SELECT retain_success FROM sf_instance WHERE instance_id = '"
+        + id + "'"));
+    assertEquals(30 * 86_400_000L, rows("SELECT retain_error FROM sf_instance WHERE instance_id"
+        + " = '" + id + "'"));
+    assertEquals(86_400_000L, rows("SELECT purge_at - ended_at FROM sf_instance WHERE"
+        + " instance_id = '" + id + "'"));
+  }
+
+  @Test
   void runWorkflowTracksReportsAndCompletesOnce() {
     String id = in("a", b -> b.runWorkflow("JOB_WORKFLOW", Job.plain("x"),
         new RunWorkflowOptions(null, Map.of("user", "ada"), null)));
