@@ -29,6 +29,8 @@ class PrivateDataDirectoryTest {
     Path data = root.resolve("data");
     SteadfastDataSource ds = new SteadfastDataSource();
     ds.setUrl("jdbc:h2:file:" + data + "/db/steadfast;AUTO_SERVER=FALSE");
+    ds.setUser("sa"); // set, as the server sets them: an unset one is looked up in MP Config
+    ds.setPassword("pw");
     try (Connection c = ds.getConnection()) {
       c.createStatement().execute("CREATE TABLE t (x INT)");
     }

@@ -203,7 +203,7 @@ class AgentFaultsTest {
     slow.stalled = true; // stops reading: no send to it completes any more
     // 30 state broadcasts of 2 KB: 60 KB for a client whose queue holds 20 KB. Its sends never
     // complete, so an agent that waited on them would never answer this call.
-    fast.session.text(rpc("1", "fill", "[30, 2000]"));
+    fast.session.text(rpc("1", "fillPaced", "[30, 2000, 20]"));
     fast.await("{\"type\":\"rpc\",\"id\":\"1\",\"success\":true,\"done\":true,\"result\":30}");
     waitFor(() -> slow.closedWith != null, "the slow client closed");
     assertEquals(1013, slow.closedWith);

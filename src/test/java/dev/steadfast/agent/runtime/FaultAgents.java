@@ -52,5 +52,19 @@ public final class FaultAgents {
       }
       return count;
     }
+
+    /**
+     * As {@link #fill}, a state change every {@code pauseMillis}: a client that reads keeps up
+     * with it however busy the machine (a burst faster than any writer could overflow a reader
+     * too), while one that never reads still falls behind for good.
+     */
+    @Callable
+    public int fillPaced(int count, int size, int pauseMillis) throws InterruptedException {
+      for (int i = 0; i < count; i++) {
+        setState(Map.of("pad", "x".repeat(size), "i", i));
+        Thread.sleep(pauseMillis);
+      }
+      return count;
+    }
   }
 }

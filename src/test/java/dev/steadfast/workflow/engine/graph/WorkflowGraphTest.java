@@ -103,7 +103,8 @@ class WorkflowGraphTest {
 
   @Test
   void aConfigKeptInALocalVariable() {
-    assertEquals("do(call payment service)", outline(ResilientCallWorkflow.class));
+    assertEquals("do(load api key) do(call payment service)",
+        outline(ResilientCallWorkflow.class));
     JsonObject c = first(ResilientCallWorkflow.class, "call payment service")
         .getJsonObject("config");
     assertEquals(5, c.getJsonObject("retries").getInt("limit"));
