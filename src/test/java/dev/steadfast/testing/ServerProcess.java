@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The real server as a user runs it, by default {@code java -jar payara-micro.jar --deploy <war>}
@@ -162,8 +164,11 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + tail());
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(launcher.readyUrl()))
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        // a bounded wait of our own: on a loaded machine HttpClient.send was seen blocking for
+        // minutes past the request's timeout
+        HttpResponse<String> r = http.sendAsync(HttpRequest.newBuilder(
+            URI.create(launcher.readyUrl())).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
         last = r.statusCode() + " " + r.body();
         // Payara answers before any application is deployed: wait for the engine's own check,
         // from this server (its id is in our data directory), not one another build started
@@ -171,7 +176,7 @@ public final class ServerProcess implements AutoCloseable {
             && r.body().contains(serverId())) {
           return;
         }
-      } catch (IOException notYet) {
+      } catch (ExecutionException | TimeoutException notYet) {
         last = notYet.toString();
       }
       String failure = launcher.deploymentFailure(last, tail());
