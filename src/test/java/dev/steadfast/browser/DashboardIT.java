@@ -309,8 +309,11 @@ class DashboardIT {
   @Test
   @Order(8)
   void theAgentsViewShowsStateSchedulesConnectionsAndTrackedWorkflows() throws Exception {
-    AgentClient counter = AgentClient.open("/agents/counter-agent/dash");
-    AgentClient tasks = AgentClient.open("/agents/task-agent/dash");
+    // the shared server admits demo-agent clients with its demo token, as the demo page does
+    AgentClient counter =
+        AgentClient.open("/agents/counter-agent/dash?token=" + SharedServer.DEMO_TOKEN);
+    AgentClient tasks =
+        AgentClient.open("/agents/task-agent/dash?token=" + SharedServer.DEMO_TOKEN);
     try {
       counter.call("1", "increment", "[3]");
       counter.call("2", "remindIn", "[3600, \"stand up\"]");
