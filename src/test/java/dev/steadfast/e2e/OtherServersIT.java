@@ -97,7 +97,7 @@ class OtherServersIT {
   }
 
   static String cart(String grace) {
-    return "{\"customer\":\"ada\",\"lines\":[{\"product\":\"pen\",\"quantity\":2,\"unitCents\":150}],"
+    return "{\"customer\":\"ada@example.com\",\"lines\":[{\"product\":\"pen\",\"quantity\":2,\"unitCents\":150}],"
         + "\"grace\":\"" + grace + "\"}";
   }
 
