@@ -147,7 +147,8 @@ class ConcurrencyLimitTest {
     WorkflowClient<Integer> c = a.engine.client("napping");
     List<WorkflowInstance> all = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      all.add(c.create("n-" + i, 1_500));
+      // a nap long enough for the next claim even on a busy machine (1.5 s was not, once)
+      all.add(c.create("n-" + i, 5_000));
     }
     for (WorkflowInstance i : all) {
       a.await(i, Status.COMPLETE, Duration.ofSeconds(30));

@@ -226,8 +226,9 @@ abstract class StepFeaturesContract {
     assertEquals("B yes AggregateError", h.await(i, Status.COMPLETE).output(String.class));
     // the replay after the sleep returned the journaled winner without running the branches
     assertEquals(1, ran(id, "b body"));
-    // the losing branch finished the step it was in, and ran none after the race was decided
-    assertEquals(1, ran(id, "a"));
+    // the losing branch finished the step it was in (if its thread got that far before "b" won:
+    // on a busy machine it may not have started it), and ran none after the race was decided
+    assertTrue(ran(id, "a") <= 1, "the losing step ran again");
     assertEquals(0, ran(id, "a after"));
     InstanceView v = h.engine.view("racer", id);
     assertEquals("\"B\"", step(v, "race:first-1").result());
