@@ -1,5 +1,6 @@
 package dev.steadfast.agent;
 
+import dev.steadfast.testing.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class AgentLimitsIT {
   static ServerProcess server;
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = Http.client();
 
   @BeforeAll
   static void start() throws Exception {

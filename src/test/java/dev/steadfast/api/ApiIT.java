@@ -1,5 +1,6 @@
 package dev.steadfast.api;
 
+import dev.steadfast.testing.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -445,7 +446,7 @@ class ApiIT {
 
   @Test
   void theDashboardIsServedAtTheRoot() throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
+    var http = Http.client();
     for (String path : List.of("/", "/index.html")) {
       var r = http.send(java.net.http.HttpRequest.newBuilder(
           java.net.URI.create(server.baseUrl() + path)).build(),
@@ -484,7 +485,7 @@ class ApiIT {
 
   @Test
   void metricsInPrometheusTextBehindTheToken() throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
+    var http = Http.client();
     java.util.function.Function<String, java.net.http.HttpResponse<String>> scrape = token -> {
       var b = java.net.http.HttpRequest.newBuilder(
           java.net.URI.create(server.apiBase() + "/metrics"))

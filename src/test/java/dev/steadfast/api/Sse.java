@@ -1,5 +1,6 @@
 package dev.steadfast.api;
 
+import dev.steadfast.testing.Http;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A minimal Server-Sent Events reader for tests: the parts of the format the server writes. */
 final class Sse {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = Http.client();
   private static final Event END = new Event(null, null, null);
 
   final int status;

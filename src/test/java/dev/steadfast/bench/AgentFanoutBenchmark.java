@@ -1,5 +1,6 @@
 package dev.steadfast.bench;
 
+import dev.steadfast.testing.Http;
 import dev.steadfast.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +52,7 @@ public final class AgentFanoutBenchmark {
         ? ServerProcess.start("agent-bench", Map.of("STEADFAST_AGENTS_DEMO_TOKEN", token))
         : null) {
       String base = url != null ? url : server.baseUrl().replace("http:", "ws:");
-      HttpClient http = HttpClient.newHttpClient();
+      HttpClient http = Http.client();
       String instance = "fanout-" + Long.toString(System.currentTimeMillis(), 36);
       System.out.printf(Locale.ROOT, "Agent fan-out benchmark: CounterAgent/%s, %d calls x %d"
           + " rounds per size; load average %.2f%n", instance, calls, rounds,

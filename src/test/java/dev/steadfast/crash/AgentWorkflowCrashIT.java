@@ -1,5 +1,6 @@
 package dev.steadfast.crash;
 
+import dev.steadfast.testing.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class AgentWorkflowCrashIT {
   static final int WORKFLOWS = 6;
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = Http.client();
 
   static Path war() throws IOException {
     Path war = Path.of("target", "it", "crash-agent.war");

@@ -1,5 +1,6 @@
 package dev.steadfast.crash;
 
+import dev.steadfast.testing.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
   static final int INSTANCES = 24;
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = Http.client();
 
   /** The shipped WAR plus the probe workflow and its test servlet. */
   static Path probeWar() throws IOException {

@@ -1,5 +1,6 @@
 package dev.steadfast.crash;
 
+import dev.steadfast.testing.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * the instance is errored, and the server stays up instead of dying at every restart.
  */
 class PoisonStepIT {
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = Http.client();
 
   String status(ServerProcess s, String id) throws IOException, InterruptedException {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.baseUrl()

@@ -1,5 +1,6 @@
 package dev.steadfast.server;
 
+import dev.steadfast.testing.Http;
 import dev.steadfast.testing.ServerProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,7 +63,7 @@ class UserWarIT {
       assertEquals(400, none.statusCode(), none::body);
       assertEquals("Invalid request", none.body());
       // the REST API is switched off: not there, even with a token
-      HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+      HttpResponse<String> api = Http.client().send(HttpRequest.newBuilder(
           URI.create(payara.url("/shop/client/v4/accounts/a/workflows")))
           .header("Authorization", "Bearer " + ServerProcess.TOKEN).build(),
           HttpResponse.BodyHandlers.ofString());

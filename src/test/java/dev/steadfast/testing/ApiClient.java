@@ -14,7 +14,7 @@ import java.time.Duration;
 
 /** Raw HTTP calls to the v4 API with the envelope parsed; no assumptions about what comes back. */
 public final class ApiClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = Http.client();
   private final String base;
   private final String token;
 

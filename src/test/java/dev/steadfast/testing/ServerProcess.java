@@ -156,7 +156,7 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) throws InterruptedException, IOException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = Http.client();
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
@@ -178,6 +178,9 @@ public final class ServerProcess implements AutoCloseable {
         }
       } catch (ExecutionException | TimeoutException notYet) {
         last = notYet.toString();
+        if (!(notYet.getCause() instanceof java.net.ConnectException)) {
+          http = Http.client(); // never again through a connection that stopped answering
+        }
       }
       String failure = launcher.deploymentFailure(last, tail());
       if (failure != null) {
@@ -212,7 +215,7 @@ public final class ServerProcess implements AutoCloseable {
     if (body != null) {
       b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
     }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return Http.client().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The server JVM's process id (for its CPU time in benchmarks). */

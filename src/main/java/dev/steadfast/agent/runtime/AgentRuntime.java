@@ -61,6 +61,11 @@ public final class AgentRuntime {
   private ScheduledFuture<?> watchdog;
   private ScheduledFuture<?> renewer;
   private ScheduledFuture<?> leaseRenewer;
+  private ScheduledFuture<?> unreportedSweep;
+  private volatile dev.steadfast.workflow.engine.EngineListener engineListener;
+  private volatile WorkflowEngine attachedEngine;
+  /** How often a server looks for workflow errors no agent was told of (see AgentWorkflows). */
+  static final Duration UNREPORTED_SWEEP = Duration.ofSeconds(30);
   private final AgentLeases leases;
   /** This server in the ownership leases ({@link #setOwner}); random for a plain runtime. */
   private volatile String owner = "runtime-" + java.util.UUID.randomUUID();
@@ -113,12 +118,40 @@ public final class AgentRuntime {
     long renewLease = Math.max(10, leaseMillis / 3);
     leaseRenewer = scheduler.scheduleWithFixedDelay(() -> workers.execute(this::renewLeases),
         renewLease, renewLease, TimeUnit.MILLISECONDS);
+    if (workflows != null) {
+      // errors the engine ended tracked workflows with while no listener heard them (a crash,
+      // another server): at start, then every UNREPORTED_SWEEP
+      unreportedSweep = scheduler.scheduleWithFixedDelay(() -> workers.execute(
+          () -> quietly("tell agents of failed workflows", () -> workflows.sweepUnreported(100))),
+          0, UNREPORTED_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    }
     if (idleMillis > 0) {
       // sweeping at a quarter of the idle time keeps an instance at most 1.25 idle periods
       long every = Math.max(10, Math.min(idleMillis / 4, 60_000));
       evictor = scheduler.scheduleWithFixedDelay(() -> evictIdle(idleMillis), every, every,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Stops hearing the engine's events (at stop; a test's way to miss a failure). */
+  void detachFromEngine() {
+    WorkflowEngine e = attachedEngine;
+    if (e != null) {
+      e.removeListener(engineListener);
+    }
+  }
+
+  private void quietly(String what, Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not " + what, e);
+    }
+  }
+
+  /** Delivers now the workflow errors no agent was told of (what the periodic sweep does). */
+  int sweepUnreportedErrors() {
+    return workflows().sweepUnreported(100);
   }
 
   private void renewLeases() {
@@ -170,6 +203,10 @@ public final class AgentRuntime {
     if (leaseRenewer != null) {
       leaseRenewer.cancel(false);
     }
+    if (unreportedSweep != null) {
+      unreportedSweep.cancel(false);
+    }
+    detachFromEngine();
     for (AgentInstance in : instances.all()) {
       in.live().forEach(c -> c.close(1001, "server shutting down"));
     }
@@ -343,6 +380,18 @@ public final class AgentRuntime {
     engine.metrics().addCollector(metrics);
     AgentWorkflows w = new AgentWorkflows(this, engine, tx.dataSource());
     workflows = w;
+    engineListener = e -> {
+      if (e.type() == dev.steadfast.workflow.engine.EngineEvent.Type.WORKFLOW_FAILURE) {
+        try {
+          workers.execute(() -> quietly("tell agents of a failed workflow",
+              () -> w.onEngineEvent(e)));
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+          // the next sweep tells them
+        }
+      }
+    };
+    engine.addListener(engineListener);
+    attachedEngine = engine;
     try {
       w.checkBindings();
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.steadfast.agent.AgentWorkflowStep;
 import dev.steadfast.agent.AgentWorkflowStep.Origin;
 import dev.steadfast.agent.AgentWorkflowStep.StateChange;
 import dev.steadfast.agent.WorkflowCallback;
+import dev.steadfast.workflow.engine.EngineEvent;
 import dev.steadfast.workflow.engine.StepWrites;
 import dev.steadfast.workflow.engine.WorkflowDefinition;
 import dev.steadfast.workflow.engine.WorkflowEngine;
@@ -57,6 +58,66 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
 
   long now() {
     return runtime.clock().millis();
+  }
+
+  // ------------------------------------------------------------------ errors the engine ended
+
+  /**
+   * Tells each agent tracking the instance of an error the engine ended it with, when the run's
+   * own report did not (a lost attempt, the step limit, an Error out of {@code run}).
+   */
+  void onEngineEvent(EngineEvent e) {
+    if (e.type() == EngineEvent.Type.WORKFLOW_FAILURE) {
+      deliver(tracking.unreported(e.workflow(), e.instanceId()));
+    }
+  }
+
+  /** Delivers up to {@code limit} unreported errors of any instance; how many were delivered. */
+  int sweepUnreported(int limit) {
+    return deliver(tracking.unreported(limit));
+  }
+
+  /**
+   * Calls {@code onWorkflowError} inside each row's agent instance, then marks the row errored:
+   * at least once (a crash between the two repeats the callback on the next sweep), and never
+   * twice from this server nor from two servers (the instance lock and its ownership lease). A
+   * row whose agent lives on another server, or is not deployed here, is left to that server.
+   */
+  private int deliver(List<WorkflowTracking.Unreported> rows) {
+    int delivered = 0;
+    for (WorkflowTracking.Unreported u : rows) {
+      if (!runtime.types().containsKey(u.agent())) {
+        continue;
+      }
+      AgentInstance in;
+      try {
+        in = runtime.instance(u.agent(), u.name());
+      } catch (AgentElsewhereException elsewhere) {
+        continue;
+      }
+      in.busy();
+      try {
+        if (in.exclusive(() -> deliverOne(in, u))) {
+          delivered++;
+        }
+      } finally {
+        in.done();
+      }
+    }
+    return delivered;
+  }
+
+  private boolean deliverOne(AgentInstance in, WorkflowTracking.Unreported u) {
+    WorkflowTracking.Unreported still = tracking.unreported(u.agent(), u.name(), u.workflowId());
+    if (still == null) {
+      return false; // reported meanwhile (by the run, or by another sweep)
+    }
+    String message = still.errorMessage() != null ? still.errorMessage()
+        : String.valueOf(still.errorName());
+    WorkflowCallback cb = new WorkflowCallback(WorkflowCallback.Type.ERROR, still.workflowName(),
+        still.workflowId(), Instant.ofEpochMilli(now()), message);
+    in.hook(null, () -> in.agent().onWorkflowCallback(cb));
+    return tracking.markReported(still, now());
   }
 
   // ------------------------------------------------------------------ the bridge

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +220,64 @@ final class WorkflowTracking {
     return update(List.of(new Sql("UPDATE sf_agent_workflow SET workflow_name = ?,"
         + " updated_at = ? WHERE agent = ? AND name = ? AND workflow_name = ?",
         List.of(newName, now, agent, name, oldName))))[0];
+  }
+
+  /**
+   * A tracked workflow whose instance ended errored while its row still says queued: the engine
+   * ended it without the run's own report (a lost attempt, the step limit, an Error out of run,
+   * a crash between the two), so the agent has not heard of it yet.
+   */
+  record Unreported(String agent, String name, String workflowId, String workflowName,
+      String errorName, String errorMessage) {}
+
+  private static final String UNREPORTED = "SELECT t.agent, t.name, t.workflow_id,"
+      + " t.workflow_name, i.error_name, i.error_message FROM sf_agent_workflow t"
+      + " JOIN sf_instance i ON i.workflow_name = t.engine_workflow"
+      + " AND i.instance_id = t.workflow_id WHERE t.status = 'queued' AND i.status = 'errored'";
+
+  /** The unreported errors of one instance (the rows of every agent that tracks it). */
+  List<Unreported> unreported(String engineWorkflow, String workflowId) {
+    return unreported(UNREPORTED + " AND t.engine_workflow = ? AND t.workflow_id = ?",
+        List.of(engineWorkflow, workflowId), 1000);
+  }
+
+  /** Up to {@code limit} unreported errors of any instance, oldest rows first. */
+  List<Unreported> unreported(int limit) {
+    return unreported(UNREPORTED + " ORDER BY t.created_at, t.workflow_id", List.of(), limit);
+  }
+
+  /** The unreported error of one row, if it still is. */
+  Unreported unreported(String agent, String name, String workflowId) {
+    List<Unreported> rows = unreported(UNREPORTED + " AND t.agent = ? AND t.name = ?"
+        + " AND t.workflow_id = ?", List.of(agent, name, workflowId), 1);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private List<Unreported> unreported(String sql, List<Object> params, int limit) {
+    try (Connection c = db.getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, params);
+      p.setMaxRows(limit);
+      List<Unreported> out = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Unreported(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4), rs.getString(5), rs.getString(6)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read tracked workflows: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records that the agent was told of the error; false if the row was no longer queued. */
+  boolean markReported(Unreported u, long now) {
+    return update(List.of(new Sql("UPDATE sf_agent_workflow SET status = 'errored',"
+        + " error_name = ?, error_message = ?, completed_at = ?, updated_at = ?"
+        + " WHERE agent = ? AND name = ? AND workflow_id = ? AND status = 'queued'",
+        Arrays.asList(u.errorName() == null ? "WorkflowError" : u.errorName(),
+            u.errorMessage() == null ? "" : u.errorMessage(), now, now, u.agent(), u.name(),
+            u.workflowId()))))[0] == 1;
   }
 
   /** Tracked workflow names per agent (for the start-up check of renamed workflows). */

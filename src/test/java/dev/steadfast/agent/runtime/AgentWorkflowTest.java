@@ -65,12 +65,19 @@ class AgentWorkflowTest {
     engine = new EngineHarness(db, EngineHarness.fastConfig("s1"))
         .register(WorkflowAgents.JobWorkflow.class, WorkflowAgents.JobWorkflow::new)
         .register(WorkflowAgents.EchoWorkflow.class, WorkflowAgents.EchoWorkflow::new)
+        .register(WorkflowAgents.GreedyWorkflow.class, WorkflowAgents.GreedyWorkflow::new)
         .start();
     emf = AgentPersistence.create(db);
     scheduler = Executors.newScheduledThreadPool(2);
     workers = Executors.newCachedThreadPool();
+    agents = newRuntime();
+    agents.start(0, 0);
+  }
+
+  /** An agent runtime on this test's database and engine (attached, not started). */
+  AgentRuntime newRuntime() {
     List<Class<? extends Agent<?>>> classes = List.of(Boss.class);
-    agents = new AgentRuntime(classes, type -> {
+    AgentRuntime agents = new AgentRuntime(classes, type -> {
       try {
         return type.getDeclaredConstructor().newInstance();
       } catch (ReflectiveOperationException e) {
@@ -79,7 +86,7 @@ class AgentWorkflowTest {
     }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()),
         workers, scheduler, Clock.systemUTC(), new Retry(3, 10, 50));
     agents.attachWorkflows(engine.engine);
-    agents.start(0, 0);
+    return agents;
   }
 
   @AfterEach
@@ -201,6 +208,44 @@ class AgentWorkflowTest {
     assertEquals(1, WorkflowAgents.count("a ERROR " + id + " boom f"));
     assertEquals(0, WorkflowAgents.count("a COMPLETE"));
     assertEquals(Status.ERRORED, in("a", b -> b.getWorkflowStatus(id)).status());
+  }
+
+  @Test
+  void anErrorTheEngineEndsTheRunWithReachesTheAgentOnce() {
+    // the step limit ends the run with an Error: no report of the run's own is made
+    String id = in("a", b -> b.runWorkflow("greedy", Map.of()));
+    TrackedWorkflow w = awaitStatus("a", id, "errored");
+    waitFor(() -> WorkflowAgents.count("a ERROR " + id) > 0, "the error callback");
+    assertEquals("StepLimitExceeded", w.errorName());
+    EngineHarness.sleep(200);
+    assertEquals(1, WorkflowAgents.count("a ERROR " + id), WorkflowAgents.CALLBACKS.toString());
+    assertTrue(WorkflowAgents.CALLBACKS.stream().anyMatch(c -> c.startsWith("a ERROR " + id)
+        && c.contains("more than 4")), WorkflowAgents.CALLBACKS.toString());
+    assertEquals(0, agents.sweepUnreportedErrors(), "nothing left to tell");
+    assertEquals(1, WorkflowAgents.count("a ERROR " + id));
+  }
+
+  @Test
+  void anErrorNoAgentRuntimeHeardIsDeliveredWhenOneStarts() {
+    // the run waits; the runtime stops hearing the engine (its server crashes as the instance
+    // fails, before it could tell the agent)
+    String id = in("a", b -> b.runWorkflow("greedy", Map.of("wait", true)));
+    awaitStatus("a", id, "waiting");
+    agents.detachFromEngine();
+    engine.engine.client("greedy").get(id).sendEvent("go", Map.of());
+    engine.await(engine.engine.client("greedy").get(id), Status.ERRORED);
+    EngineHarness.sleep(200);
+    assertEquals(0, WorkflowAgents.count("a ERROR"), "no runtime was there to hear it");
+    // a new runtime on the same database tells the agent when it starts, once
+    agents.stop();
+    agents = newRuntime();
+    agents.start(0, 0);
+    waitFor(() -> WorkflowAgents.count("a ERROR " + id) > 0, "the error told at start");
+    assertEquals(0, agents.sweepUnreportedErrors());
+    assertEquals(1, WorkflowAgents.count("a ERROR " + id), WorkflowAgents.CALLBACKS.toString());
+    TrackedWorkflow w = in("a", b -> b.getWorkflow(id));
+    assertEquals("errored", w.status());
+    assertEquals("StepLimitExceeded", w.errorName());
   }
 
   // ------------------------------------------------------------------ exactly once

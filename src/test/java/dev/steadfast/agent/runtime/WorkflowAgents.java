@@ -147,4 +147,26 @@ final class WorkflowAgents {
       return "echo";
     }
   }
+
+  /**
+   * Runs more steps than its limit: the engine ends it with StepLimitExceeded, an Error that no
+   * report of the run's own reaches the agent with. With {"wait": true} it first waits for a
+   * "go" event.
+   */
+  @Workflow(name = "greedy", stepLimit = 4)
+  public static class GreedyWorkflow
+      extends AgentWorkflow<Boss, Map<String, Object>, DefaultProgress, String> {
+    @Override
+    public String run(WorkflowEvent<Map<String, Object>> event,
+        AgentWorkflowStep<Boss, DefaultProgress> step) {
+      if (Boolean.TRUE.equals(event.payload().get("wait"))) {
+        step.waitForEvent("go", "go", Duration.ofMinutes(5), Object.class);
+      }
+      for (int i = 0; i < 10; i++) {
+        int n = i;
+        step.run("s" + i, Integer.class, () -> n);
+      }
+      return "unreachable";
+    }
+  }
 }
