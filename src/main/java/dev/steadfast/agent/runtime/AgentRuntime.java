@@ -133,6 +133,20 @@ public final class AgentRuntime {
     }
   }
 
+  /**
+   * What a killed server leaves behind, for tests: every periodic task stops (no lease renewed,
+   * nothing swept) and nothing is released; its leases run out on their own.
+   */
+  void abandon() {
+    for (ScheduledFuture<?> f : java.util.Arrays.asList(pinger, evictor, watchdog, renewer,
+        leaseRenewer, unreportedSweep)) {
+      if (f != null) {
+        f.cancel(false);
+      }
+    }
+    detachFromEngine();
+  }
+
   /** Stops hearing the engine's events (at stop; a test's way to miss a failure). */
   void detachFromEngine() {
     WorkflowEngine e = attachedEngine;
@@ -156,7 +170,7 @@ public final class AgentRuntime {
 
   private void renewLeases() {
     try {
-      leases.renewAll(owner, clock.millis() + leaseMillis);
+      leases.renewAll(owner, leaseMillis);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cannot renew the ownership of live agent instances", e);
     }
@@ -262,8 +276,7 @@ public final class AgentRuntime {
   }
 
   private AgentInstance activate(AgentType type, String name) {
-    long now = clock.millis();
-    String holder = leases.acquire(type.kebab(), name, owner, now, now + leaseMillis);
+    String holder = leases.acquire(type.kebab(), name, owner, leaseMillis);
     if (holder != null) {
       throw new AgentElsewhereException(type.kebab(), name, holder);
     }

@@ -1,14 +1,22 @@
 package dev.steadfast.agent.store;
 
 import dev.steadfast.workflow.engine.Transactor;
+import dev.steadfast.workflow.store.WorkflowStore;
 import jakarta.persistence.PersistenceException;
 
 /**
  * The ownership leases of live agent instances ({@code sf_agent_owner}): at most one server holds
  * an instance in memory at a time. Plain SQL on the agent transactor, no entity: the rows are
- * the runtime's bookkeeping, never read as objects.
+ * the runtime's bookkeeping, never read as objects. Leases are set and compared on the database's
+ * clock (as the engine's are), so two servers whose clocks disagree still agree on when one
+ * runs out: a server whose clock runs ahead cannot take a live instance from another.
  */
 public final class AgentLeases {
+  /** Now plus a parameter, in epoch milliseconds on the database's clock. */
+  private static String dbNowPlus(String param) {
+    return "CAST(" + param + " AS BIGINT) + " + WorkflowStore.DB_NOW;
+  }
+
   private final Transactor tx;
 
   public AgentLeases(Transactor tx) {
@@ -16,14 +24,15 @@ public final class AgentLeases {
   }
 
   /**
-   * Takes the lease of (agent, name) for {@code owner} until {@code until}: free, expired or
-   * already ours. Returns null on success, else the server that holds it.
+   * Takes the lease of (agent, name) for {@code owner} for {@code leaseMillis} from now on the
+   * database's clock: free, expired or already ours. Returns null on success, else the server
+   * that holds it.
    */
-  public String acquire(String agent, String name, String owner, long now, long until) {
+  public String acquire(String agent, String name, String owner, long leaseMillis) {
     // the holder may let go between our statements (its row deleted after our INSERT collided
     // with it): then the lease is free, and the next round takes it
     for (int round = 1; ; round++) {
-      String holder = tryAcquire(agent, name, owner, now, until, round < 3);
+      String holder = tryAcquire(agent, name, owner, leaseMillis, round < 3);
       if (!FREED.equals(holder)) {
         return holder;
       }
@@ -33,21 +42,23 @@ public final class AgentLeases {
   /** Marks a lease released while {@link #tryAcquire} ran: try again. */
   private static final String FREED = "\0freed";
 
-  private String tryAcquire(String agent, String name, String owner, long now, long until,
+  private String tryAcquire(String agent, String name, String owner, long leaseMillis,
       boolean mayRetry) {
     int updated = tx.inTransaction(em -> em.createNativeQuery(
-            "UPDATE sf_agent_owner SET owner = ?1, lease_until = ?2 WHERE agent = ?3"
-                + " AND name = ?4 AND (owner = ?1 OR lease_until < ?5)")
-        .setParameter(1, owner).setParameter(2, until).setParameter(3, agent)
-        .setParameter(4, name).setParameter(5, now).executeUpdate());
+            "UPDATE sf_agent_owner SET owner = ?1, lease_until = " + dbNowPlus("?2")
+                + " WHERE agent = ?3 AND name = ?4 AND (owner = ?1 OR lease_until < "
+                + WorkflowStore.DB_NOW + ")")
+        .setParameter(1, owner).setParameter(2, leaseMillis).setParameter(3, agent)
+        .setParameter(4, name).executeUpdate());
     if (updated > 0) {
       return null;
     }
     try {
       tx.inTransaction(em -> em.createNativeQuery(
-              "INSERT INTO sf_agent_owner (agent, name, owner, lease_until) VALUES (?1, ?2, ?3, ?4)")
+              "INSERT INTO sf_agent_owner (agent, name, owner, lease_until) VALUES (?1, ?2, ?3, "
+                  + dbNowPlus("?4") + ")")
           .setParameter(1, agent).setParameter(2, name).setParameter(3, owner)
-          .setParameter(4, until).executeUpdate());
+          .setParameter(4, leaseMillis).executeUpdate());
       return null;
     } catch (PersistenceException | IllegalStateException raced) {
       // a live row (the update found it held), or another server inserted it just now
@@ -65,11 +76,11 @@ public final class AgentLeases {
     }
   }
 
-  /** Extends every lease {@code owner} holds; returns how many. */
-  public int renewAll(String owner, long until) {
+  /** Extends every lease {@code owner} holds to {@code leaseMillis} from now; returns how many. */
+  public int renewAll(String owner, long leaseMillis) {
     return tx.inTransaction(em -> em.createNativeQuery(
-            "UPDATE sf_agent_owner SET lease_until = ?1 WHERE owner = ?2")
-        .setParameter(1, until).setParameter(2, owner).executeUpdate());
+            "UPDATE sf_agent_owner SET lease_until = " + dbNowPlus("?1") + " WHERE owner = ?2")
+        .setParameter(1, leaseMillis).setParameter(2, owner).executeUpdate());
   }
 
   /** Gives up the lease of one instance (it left memory). */

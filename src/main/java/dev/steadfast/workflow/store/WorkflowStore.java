@@ -273,15 +273,15 @@ public final class WorkflowStore {
 
   // ---------------------------------------------------------------- dispatch
 
-  /**
-   * The database's clock in epoch milliseconds, as SQL (the same on H2 and PostgreSQL). Leases are
-   * set and compared with it, so servers whose clocks disagree still agree on when one expires.
-   */
   /** The statuses of instances that started and are not finished, as an SQL list. */
   private static final String STARTED = java.util.Arrays.stream(Status.values())
       .filter(x -> x != Status.QUEUED && !x.isFinished())
       .map(x -> "'" + x.wireName() + "'").collect(java.util.stream.Collectors.joining(", "));
 
+  /**
+   * The database's clock in epoch milliseconds, as SQL (the same on H2 and PostgreSQL). Leases are
+   * set and compared with it, so servers whose clocks disagree still agree on when one expires.
+   */
   public static final String DB_NOW = "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
 
   /**
