@@ -166,7 +166,13 @@ public final class AgentInstance implements AgentContext {
           + ")");
     }
     if (stepTx == null) {
-      runtime.store().saveState(type.kebab(), name, json, runtime.clock().millis());
+      try {
+        runtime.store().saveState(type.kebab(), name, json, runtime.clock().millis(),
+            runtime.owner());
+      } catch (dev.steadfast.agent.store.OwnershipLostException lost) {
+        runtime.letGo(this, lost.getMessage());
+        throw lost;
+      }
     } else {
       stepTx.changed = true; // written with the workflow step's journal row (joinStep)
     }

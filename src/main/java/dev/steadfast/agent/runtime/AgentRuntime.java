@@ -168,11 +168,41 @@ public final class AgentRuntime {
     return workflows().sweepUnreported(100);
   }
 
-  private void renewLeases() {
+  /**
+   * Renews this server's leases, then lets go of every live instance whose lease another server
+   * took meanwhile (this one's ran out: a long pause, a database outage).
+   */
+  void renewLeases() {
     try {
+      List<AgentInstance> live = instances.all();
       leases.renewAll(owner, leaseMillis);
+      if (live.isEmpty()) {
+        return;
+      }
+      java.util.Set<String> held = leases.held(owner);
+      for (AgentInstance in : live) {
+        if (!held.contains(key(in.type().kebab(), in.name()))) {
+          letGo(in, "its lease ran out and it is no longer this server's");
+        }
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cannot renew the ownership of live agent instances", e);
+    }
+  }
+
+  /** This server's id in the ownership leases. */
+  String owner() {
+    return owner;
+  }
+
+  /**
+   * Drops a live instance this server no longer owns: its clients are closed with 1001 and
+   * reconnect to whichever server holds it now; nothing of it is released (it is not ours).
+   */
+  void letGo(AgentInstance in, String why) {
+    if (instances.drop(key(in.type().kebab(), in.name()), in)) {
+      LOG.warning("agent " + in.type().kebab() + "/" + in.name() + " leaves this server: " + why);
+      in.live().forEach(c -> c.close(CloseCodes.GOING_AWAY, "agent instance moved"));
     }
   }
 

@@ -76,6 +76,20 @@ final class LiveInstances {
         .filter(i -> i != null).toList();
   }
 
+  /** Drops {@code in} if it is still the live instance of {@code key}; true if it was. */
+  boolean drop(String key, AgentInstance in) {
+    boolean[] dropped = {false};
+    slots.computeIfPresent(key, (k, s) -> {
+      if (s.instance.getNow(null) == in) {
+        in.evicted = true;
+        dropped[0] = true;
+        return null;
+      }
+      return s;
+    });
+    return dropped[0];
+  }
+
   /**
    * Drops every instance idle since {@code cutoff}: not looked up, no connection, no work under
    * way (see {@link AgentInstance#idleSince}). Returns how many went.

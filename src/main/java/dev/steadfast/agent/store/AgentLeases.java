@@ -83,6 +83,20 @@ public final class AgentLeases {
         .setParameter(1, leaseMillis).setParameter(2, owner).executeUpdate());
   }
 
+  /** The instances whose lease {@code owner} holds, as "agent NUL name" keys. */
+  public java.util.Set<String> held(String owner) {
+    return tx.inTransaction(em -> {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      for (Object row : em.createNativeQuery(
+              "SELECT agent, name FROM sf_agent_owner WHERE owner = ?1")
+          .setParameter(1, owner).getResultList()) {
+        Object[] r = (Object[]) row;
+        out.add(r[0] + "\u0000" + r[1]);
+      }
+      return out;
+    });
+  }
+
   /** Gives up the lease of one instance (it left memory). */
   public void release(String agent, String name, String owner) {
     tx.inTransaction(em -> em.createNativeQuery(

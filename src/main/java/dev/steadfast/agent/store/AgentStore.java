@@ -36,20 +36,39 @@ public final class AgentStore {
   /**
    * Writes the instance's state: one UPDATE in autocommit (one round trip and one commit: an RPC
    * that changes state waits for this write), or, for an instance without a row, its insert.
+   * Fenced: refused with {@link OwnershipLostException} while another server than {@code owner}
+   * holds the instance's lease, so a server that lost it cannot overwrite the new owner's state.
    */
-  public void saveState(String agent, String name, String stateJson, long now) {
-    try (java.sql.Connection c = tx.dataSource().getConnection();
-        java.sql.PreparedStatement p = c.prepareStatement(
-            "UPDATE sf_agent SET state = ?, updated_at = ? WHERE agent = ? AND name = ?")) {
+  public void saveState(String agent, String name, String stateJson, long now, String owner) {
+    try (java.sql.Connection c = tx.dataSource().getConnection()) {
       if (!c.getAutoCommit()) {
         c.setAutoCommit(true); // the pool hands out what the last user left
       }
-      p.setString(1, stateJson);
-      p.setLong(2, now);
-      p.setString(3, agent);
-      p.setString(4, name);
-      if (p.executeUpdate() > 0) {
-        return;
+      try (java.sql.PreparedStatement p = c.prepareStatement(
+          "UPDATE sf_agent SET state = ?, updated_at = ? WHERE agent = ? AND name = ?"
+              + " AND NOT EXISTS (SELECT 1 FROM sf_agent_owner o WHERE o.agent = ?"
+              + " AND o.name = ? AND o.owner <> ?)")) {
+        p.setString(1, stateJson);
+        p.setLong(2, now);
+        p.setString(3, agent);
+        p.setString(4, name);
+        p.setString(5, agent);
+        p.setString(6, name);
+        p.setString(7, owner);
+        if (p.executeUpdate() > 0) {
+          return;
+        }
+      }
+      try (java.sql.PreparedStatement p = c.prepareStatement(
+          "SELECT owner FROM sf_agent_owner WHERE agent = ? AND name = ? AND owner <> ?")) {
+        p.setString(1, agent);
+        p.setString(2, name);
+        p.setString(3, owner);
+        try (java.sql.ResultSet rs = p.executeQuery()) {
+          if (rs.next()) {
+            throw new OwnershipLostException(agent, name, rs.getString(1));
+          }
+        }
       }
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException("saving the state of " + agent + "/" + name + " failed: "

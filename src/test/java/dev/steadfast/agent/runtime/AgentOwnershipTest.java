@@ -2,6 +2,7 @@ package dev.steadfast.agent.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,62 @@ class AgentOwnershipTest {
     // a's renewals keep it past the first lease
     FakeWire.sleep(4_500);
     assertThrows(AgentElsewhereException.class, () -> b.instance("plain-agent", "skewed"));
+  }
+
+  @Test
+  void aServerThatLostItsLeaseCannotOverwriteTheNewOwnerAndLetsGo() {
+    Duration lease = Duration.ofMillis(1_500);
+    AgentRuntime a = server("server-a", Clock.systemUTC(), 600_000, lease);
+    AgentInstance stale = a.instance("plain-agent", "split");
+    stale.setState(Map.of("n", 1));
+    FakeWire client = FakeWire.connect(a, "plain-agent", "split", "c", Map.of());
+    client.await("{\"type\":\"cf_agent_state\",\"state\":{\"n\":1}}");
+    // a stalls (nothing renews its lease); b takes the instance once the lease ran out
+    a.abandon();
+    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, lease);
+    AgentInstance fresh = null;
+    long end = System.currentTimeMillis() + 10_000;
+    while (fresh == null) {
+      try {
+        fresh = b.instance("plain-agent", "split");
+      } catch (AgentElsewhereException stillLeased) {
+        assertTrue(System.currentTimeMillis() < end, "the lease never ran out");
+        FakeWire.sleep(50);
+      }
+    }
+    fresh.setState(Map.of("n", 2));
+    // a wakes up: its late write is refused, the new owner's state stands
+    dev.steadfast.agent.store.OwnershipLostException refused = assertThrows(
+        dev.steadfast.agent.store.OwnershipLostException.class,
+        () -> stale.setState(Map.of("n", 3)));
+    assertEquals("server-b", refused.holder());
+    assertEquals("{\"n\":2}", b.store().find("plain-agent", "split").state);
+    // and a let go of its copy: the next lookup is refused, its client told to reconnect
+    assertNull(a.liveInstance("plain-agent", "split"));
+    assertThrows(AgentElsewhereException.class, () -> a.instance("plain-agent", "split"));
+    assertEquals(Integer.valueOf(1001), client.closedWith, "the client reconnects elsewhere");
+  }
+
+  @Test
+  void aRenewalFindingTheLeaseTakenLetsGoOfTheInstance() {
+    Duration lease = Duration.ofMillis(1_500);
+    AgentRuntime a = server("server-a", Clock.systemUTC(), 600_000, lease);
+    a.instance("plain-agent", "moved");
+    a.abandon();
+    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, lease);
+    long end = System.currentTimeMillis() + 10_000;
+    while (true) {
+      try {
+        b.instance("plain-agent", "moved");
+        break;
+      } catch (AgentElsewhereException stillLeased) {
+        assertTrue(System.currentTimeMillis() < end, "the lease never ran out");
+        FakeWire.sleep(50);
+      }
+    }
+    assertNotNull(a.liveInstance("plain-agent", "moved"), "a has not noticed yet");
+    a.renewLeases();
+    assertNull(a.liveInstance("plain-agent", "moved"), "the renewal saw the lease gone");
   }
 
   @Test
