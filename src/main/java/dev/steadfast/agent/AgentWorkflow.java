@@ -60,7 +60,11 @@ public abstract class AgentWorkflow<A extends Agent<?>, P, PROGRESS, R>
     P payload = params(event.payload() == null ? null : raw);
     AgentWorkflowStep.Bridge bridge = null;
     if (origin != null) {
-      bridge = Agents.directory().workflowBridge();
+      var engine = dev.steadfast.workflow.engine.WorkflowEngine.of(step);
+      bridge = engine != null ? engine.attachment(AgentWorkflowStep.Bridge.class) : null;
+      if (bridge == null) {
+        bridge = Agents.directory().workflowBridge();
+      }
     }
     String name = origin != null ? origin.workflowName() : getClass().getSimpleName();
     AgentWorkflowStep<A, PROGRESS> s =

@@ -423,6 +423,9 @@ public final class AgentRuntime {
     engine.metrics().addCollector(metrics);
     AgentWorkflows w = new AgentWorkflows(this, engine, tx.dataSource());
     workflows = w;
+    // the turns of this engine report to this runtime (not to whichever runtime installed itself
+    // last in Agents: two servers in one JVM, as in tests)
+    engine.attach(dev.steadfast.agent.AgentWorkflowStep.Bridge.class, w);
     engineListener = e -> {
       if (e.type() == dev.steadfast.workflow.engine.EngineEvent.Type.WORKFLOW_FAILURE) {
         try {

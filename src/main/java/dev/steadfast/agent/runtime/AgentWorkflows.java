@@ -5,7 +5,9 @@ import dev.steadfast.agent.AgentWorkflowStep;
 import dev.steadfast.agent.AgentWorkflowStep.Origin;
 import dev.steadfast.agent.AgentWorkflowStep.StateChange;
 import dev.steadfast.agent.WorkflowCallback;
+import dev.steadfast.agent.Agent;
 import dev.steadfast.workflow.engine.EngineEvent;
+import dev.steadfast.workflow.engine.RunElsewhere;
 import dev.steadfast.workflow.engine.StepWrites;
 import dev.steadfast.workflow.engine.WorkflowDefinition;
 import dev.steadfast.workflow.engine.WorkflowEngine;
@@ -122,6 +124,19 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
 
   // ------------------------------------------------------------------ the bridge
 
+  /**
+   * The agent instance a workflow reports to, on this server. When it is live on another server
+   * of the database, the turn moves there ({@link RunElsewhere}) instead of failing: the step
+   * that needed it runs again on that server, uncounted.
+   */
+  private AgentInstance local(Origin origin) {
+    try {
+      return runtime.instance(origin.agent(), origin.name());
+    } catch (AgentElsewhereException e) {
+      throw new RunElsewhere(e.server(), e.getMessage());
+    }
+  }
+
   @Override
   public void progress(Origin origin, String instanceId, Object progress) {
     deliver(origin, new WorkflowCallback(WorkflowCallback.Type.PROGRESS, origin.workflowName(),
@@ -129,7 +144,7 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
   }
 
   private void deliver(Origin origin, WorkflowCallback cb) {
-    AgentInstance in = runtime.instance(origin.agent(), origin.name());
+    AgentInstance in = local(origin);
     in.busy();
     try {
       in.hook(null, () -> in.agent().onWorkflowCallback(cb));
@@ -140,12 +155,12 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
 
   @Override
   public void broadcast(Origin origin, String message) {
-    runtime.instance(origin.agent(), origin.name()).broadcast(message, List.of());
+    local(origin).broadcast(message, List.of());
   }
 
   @Override
   public void report(Origin origin, String instanceId, WorkflowCallback.Type type, Object value) {
-    AgentInstance in = runtime.instance(origin.agent(), origin.name());
+    AgentInstance in = local(origin);
     long now = now();
     WorkflowCallback cb = new WorkflowCallback(type, origin.workflowName(), instanceId,
         Instant.ofEpochMilli(now), value);
@@ -171,7 +186,7 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
 
   @Override
   public void changeState(Origin origin, StateChange change, Object value) {
-    AgentInstance in = runtime.instance(origin.agent(), origin.name());
+    AgentInstance in = local(origin);
     in.busy();
     try {
       in.joinStep(stmts -> in.setState(next(in, change, value)));
@@ -210,6 +225,26 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
 
   @Override
   public AgentHandle<?> handle(Origin origin) {
-    return new AgentHandles(runtime).handle(origin.agent(), origin.name());
+    AgentHandle<Agent<?>> local = new AgentHandles(runtime).handle(origin.agent(), origin.name());
+    return new AgentHandle<Agent<?>>() {
+      @Override
+      public String agentName() {
+        return local.agentName();
+      }
+
+      @Override
+      public String name() {
+        return local.name();
+      }
+
+      @Override
+      public <R> R call(java.util.function.Function<? super Agent<?>, R> call) {
+        try {
+          return local.call(call);
+        } catch (AgentElsewhereException e) {
+          throw new RunElsewhere(e.server(), e.getMessage());
+        }
+      }
+    };
   }
 }

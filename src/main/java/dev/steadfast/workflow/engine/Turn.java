@@ -73,7 +73,9 @@ final class Turn implements WorkflowStep {
       /** A replay to collect compensations stopped where nothing was recorded (internal). */
       HALTED,
       /** The compensations ended (all succeeded, or one failed for good). */
-      ROLLED_BACK
+      ROLLED_BACK,
+      /** Run on another server ({@link RunElsewhere}; {@code output} is its id): hand it over. */
+      HANDED_OFF
     }
   }
 
@@ -227,7 +229,7 @@ final class Turn implements WorkflowStep {
       // rolling back (asked before or while run ran): whatever run reached, the compensations
       // of every step with an outcome are registered now
       boolean reached = o.kind() != Outcome.Kind.ABANDONED && o.kind() != Outcome.Kind.RETRY
-          && o.kind() != Outcome.Kind.ERRORED || failed;
+          && o.kind() != Outcome.Kind.HANDED_OFF && o.kind() != Outcome.Kind.ERRORED || failed;
       if (rollingBack ? reached : failed && rollbacks.any()) {
         try {
           return rollbacks.rollBack(o.errorName(), o.errorMessage());
@@ -281,6 +283,8 @@ final class Turn implements WorkflowStep {
       return new Outcome(Outcome.Kind.ERRORED, null, f.errorName, f.getMessage(), 0);
     } catch (Signals.Retry r) {
       return new Outcome(Outcome.Kind.RETRY, null, r.errorName, r.getMessage(), 0);
+    } catch (RunElsewhere h) {
+      return new Outcome(Outcome.Kind.HANDED_OFF, h.server(), null, h.getMessage(), 0);
     } catch (Throwable t) {
       if (abandoned) {
         return new Outcome(Outcome.Kind.ABANDONED, null, null, null, 0);
@@ -490,6 +494,12 @@ final class Turn implements WorkflowStep {
     if (abandoned) {
       Thread.interrupted();
       throw new Signals.Abandon("instance was terminated or restarted");
+    }
+    if (error instanceof RunElsewhere elsewhere && !timedOut) {
+      // not this attempt's failure: nothing is written, the instance moves to that server
+      recorder.finish();
+      Thread.interrupted();
+      throw elsewhere;
     }
     if (error != null && !timedOut && EnvironmentFailure.is(error)) {
       throw lostToEnvironment(recorder, stepName, attempt, error);
@@ -908,7 +918,7 @@ final class Turn implements WorkflowStep {
         Throwable c = e.getCause();
         results.add(null);
         if (c instanceof Signals.Abandon || c instanceof Signals.Fatal
-            || c instanceof Signals.Halt) {
+            || c instanceof Signals.Halt || c instanceof RunElsewhere) {
           failure = precedence(failure, c);
         } else if (c instanceof Signals.Suspend s) {
           if (suspend == null || s.pause || (!suspend.pause && s.dueAt < suspend.dueAt)) {

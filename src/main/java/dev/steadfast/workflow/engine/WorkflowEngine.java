@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -207,6 +208,23 @@ public final class WorkflowEngine {
       events = new EventHub(this, branchExecutor, scheduler, Duration.ofMillis(500));
     }
     return events;
+  }
+
+  private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>();
+
+  /** Attaches a collaborator to this engine (the agents runtime's workflow bridge). */
+  public <T> void attach(Class<T> key, T value) {
+    attachments.put(key, value);
+  }
+
+  /** What {@link #attach} attached under {@code key}, or null. */
+  public <T> T attachment(Class<T> key) {
+    return key.cast(attachments.get(key));
+  }
+
+  /** The engine running {@code step}'s turn, or null for a step of another kind (a test kit). */
+  public static WorkflowEngine of(dev.steadfast.workflow.WorkflowStep step) {
+    return step instanceof Turn t ? t.engine() : null;
   }
 
   public void addListener(EngineListener listener) {
@@ -650,6 +668,7 @@ public final class WorkflowEngine {
         }
       }
       case RETRY -> retryLater(turn, outcome.errorName() + ": " + outcome.errorMessage());
+      case HANDED_OFF -> handOff(turn, (String) outcome.output(), outcome.errorMessage());
       case ABANDONED -> { }
       default -> throw new IllegalStateException(outcome.kind().toString());
     }
@@ -678,6 +697,28 @@ public final class WorkflowEngine {
     } else {
       settleConflict(turn);
     }
+  }
+
+  /**
+   * A turn asked to run on {@code server} instead ({@link RunElsewhere}): the instance is due at
+   * once and reserved for that server for a lease, then free for any server. Nothing of the turn
+   * was written; the status stays as it was.
+   */
+  void handOff(Turn turn, String server, String why) {
+    InstanceRecord r = turn.instance;
+    if (server == null || server.equals(serverId())) {
+      retryLater(turn, "it asked to run on this server again: " + why);
+      return;
+    }
+    LOG.fine(() -> "instance " + r.instanceId() + " of workflow " + r.workflowName()
+        + " moves to server " + server + ": " + why);
+    long now = now();
+    if (!journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+        WorkflowStore.handOffStmt(turn.claim, r.gen(), r.signals(), server,
+            config.lease().toMillis(), now)))) {
+      settleConflict(turn);
+    }
+    // that server's next poll (every poll interval) finds it due and reserved for it
   }
 
   private boolean release(Turn turn, boolean checkSignals, Status status, Long due, String output,

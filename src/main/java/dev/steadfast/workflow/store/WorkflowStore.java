@@ -718,6 +718,20 @@ public final class WorkflowStore {
     return new JournalWriter.Stmt(sql, p.toArray());
   }
 
+  /**
+   * Hands an instance from the turn's claim to {@code server}: due at once, owned by that server
+   * for {@code reserveMillis} on the database's clock (so that only it claims the instance until
+   * then), under the same conditions as {@link #releaseStmt}. Its count is 1 if it was written.
+   */
+  public static JournalWriter.Stmt handOffStmt(Claim c, int gen, long seenSignals, String server,
+      long reserveMillis, long now) {
+    return new JournalWriter.Stmt("UPDATE sf_instance SET due_at = ?, modified_at = ?,"
+        + " owner = ?, lease_until = CAST(? AS BIGINT) + " + DB_NOW
+        + " WHERE uid = ? AND owner = ? AND epoch = ? AND gen = ?"
+        + " AND (control IS NULL OR control <> 'rollback') AND signals = ?",
+        now, now, server, reserveMillis, c.uid(), c.owner(), c.epoch(), gen, seenSignals);
+  }
+
   /** Inserts a new step row. */
   public void insertStep(EntityManager em, String uid, int gen, StepRecord step) {
     em.persist(StepEntity.of(uid, gen, step));

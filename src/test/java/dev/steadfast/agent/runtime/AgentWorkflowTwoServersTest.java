@@ -1,0 +1,160 @@
+package dev.steadfast.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadfast.agent.Agent;
+import dev.steadfast.agent.AgentWorkflow;
+import dev.steadfast.agent.store.AgentPersistence;
+import dev.steadfast.agent.runtime.WorkflowAgents.Boss;
+import dev.steadfast.workflow.Status;
+import dev.steadfast.workflow.WorkflowInstance;
+import dev.steadfast.workflow.engine.Databases;
+import dev.steadfast.workflow.engine.EngineEvent;
+import dev.steadfast.workflow.engine.EngineHarness;
+import dev.steadfast.workflow.engine.LocalTransactor;
+import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
+import jakarta.persistence.EntityManagerFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two servers on one database, each with its engine and its agents: a workflow whose turn runs
+ * on the server where its agent is not live moves to the server where it is, instead of failing.
+ */
+class AgentWorkflowTwoServersTest {
+  DataSource newDatabase() {
+    return Databases.h2();
+  }
+
+  DataSource db;
+  EngineHarness engineA;
+  EngineHarness engineB;
+  final List<AgentRuntime> runtimes = new ArrayList<>();
+  final List<EntityManagerFactory> emfs = new ArrayList<>();
+  ScheduledExecutorService scheduler;
+
+  @BeforeEach
+  void setUp() {
+    WorkflowAgents.reset();
+    db = newDatabase();
+    scheduler = Executors.newScheduledThreadPool(2);
+    engineA = harness("server-a").start();
+    engineB = harness("server-b");
+  }
+
+  EngineHarness harness(String server) {
+    return new EngineHarness(db, EngineHarness.fastConfig(server))
+        .register(WorkflowAgents.JobWorkflow.class, WorkflowAgents.JobWorkflow::new);
+  }
+
+  AgentRuntime runtime(String server) {
+    EntityManagerFactory emf = AgentPersistence.create(db);
+    emfs.add(emf);
+    List<Class<? extends Agent<?>>> classes = List.of(Boss.class);
+    AgentRuntime rt = new AgentRuntime(classes, type -> {
+      try {
+        return type.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()),
+        Executors.newCachedThreadPool(), scheduler, Clock.systemUTC(), new Retry(3, 10, 50));
+    rt.setOwner(server, Duration.ofSeconds(30));
+    runtimes.add(rt);
+    return rt;
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    runtimes.forEach(AgentRuntime::stop);
+    engineA.close();
+    if (engineB.engine != null) {
+      engineB.close();
+    }
+    scheduler.shutdownNow();
+    emfs.forEach(EntityManagerFactory::close);
+    if (db instanceof AutoCloseable pool) {
+      pool.close();
+    }
+  }
+
+  String owner(String instanceId) {
+    try (Connection c = db.getConnection(); PreparedStatement p =
+        c.prepareStatement("SELECT owner FROM sf_instance WHERE instance_id = ?")) {
+      p.setString(1, instanceId);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aTurnOnTheServerWithoutTheAgentMovesToTheServerWhereItIsLive() {
+    AgentRuntime a = runtime("server-a");
+    a.attachWorkflows(engineA.engine);
+    a.start(0, 0);
+    // the agent instance is live on server-b, whose engine is not running yet
+    AgentRuntime b = runtime("server-b");
+    b.start(0, 0);
+    b.instance("boss", "x");
+
+    // a workflow of boss/x that server-a's engine picks up
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("label", "h");
+    params.put("approval", false);
+    params.put("sleep", false);
+    params.put("fail", false);
+    params.put("event", false);
+    params.put("explicitComplete", true);
+    params.put(AgentWorkflow.AGENT_BINDING_KEY, "boss");
+    params.put(AgentWorkflow.AGENT_NAME_KEY, "x");
+    params.put(AgentWorkflow.WORKFLOW_NAME_KEY, "job");
+    WorkflowInstance i = engineA.engine.client("job").create("moving", params);
+
+    // server-a ran what needs no agent (the work step), then handed the instance over
+    long end = System.currentTimeMillis() + 20_000;
+    while (!"server-b".equals(owner("moving"))) {
+      assertTrue(System.currentTimeMillis() < end, "never handed to server-b; owner "
+          + owner("moving") + ", status " + i.status().status() + ", callbacks "
+          + WorkflowAgents.CALLBACKS);
+      EngineHarness.sleep(20);
+    }
+    assertEquals(1, WorkflowAgents.WORK_RUNS.get());
+    assertEquals(0, WorkflowAgents.count("x COMPLETE"));
+    EngineHarness.sleep(500); // a few of server-a's polls: it leaves the reserved instance alone
+    assertEquals("server-b", owner("moving"));
+
+    // server-b's engine starts: it takes the instance and finishes it next to the agent
+    engineB.start();
+    b.attachWorkflows(engineB.engine);
+    engineB.await(engineB.engine.client("job").get("moving"), Status.COMPLETE,
+        Duration.ofSeconds(20));
+    assertEquals(1, WorkflowAgents.WORK_RUNS.get(), "the recorded step did not run again");
+    assertEquals(1, WorkflowAgents.count("x COMPLETE moving done:h"),
+        WorkflowAgents.CALLBACKS.toString());
+    Boss boss = (Boss) (Agent<?>) b.instance("boss", "x").agent();
+    assertEquals(1, boss.state().completions);
+    assertTrue(boss.state().results.contains("saved done:h"), boss.state().results.toString());
+    assertTrue(engineB.events.stream().anyMatch(e -> e.type() == EngineEvent.Type.WORKFLOW_SUCCESS
+        && e.instanceId().equals("moving")));
+    assertTrue(engineA.events.stream().noneMatch(e -> e.instanceId().equals("moving")
+        && (e.type() == EngineEvent.Type.WORKFLOW_SUCCESS
+        || e.type() == EngineEvent.Type.WORKFLOW_FAILURE)));
+  }
+}
