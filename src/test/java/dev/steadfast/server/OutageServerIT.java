@@ -1,6 +1,7 @@
 package dev.steadfast.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.testing.RestartablePostgres;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,9 @@ class OutageServerIT {
           .env("STEADFAST_DB_URL", pg.url())
           .env("STEADFAST_DB_USER", "postgres")
           .env("STEADFAST_DB_PASSWORD", "postgres")
-          .env("STEADFAST_EXAMPLES_ENABLED", "true");
+          .env("STEADFAST_EXAMPLES_ENABLED", "true")
+          // the default of a real deployment: health says no more than the API without a token
+          .env("STEADFAST_HEALTH_DETAILS", "false");
       ExecutorService starter = Executors.newSingleThreadExecutor();
       try (server) {
         Future<?> started = starter.submit(() -> {
@@ -95,9 +99,20 @@ class OutageServerIT {
         }
         assertEquals(200, create(server, "before-outage").statusCode());
 
+        String serverId = Files.readString(server.dataDir().resolve("server-id")).trim();
+        HttpResponse<String> up = get(server, "/health/ready");
+        assertTrue(up.body().contains("\"UP\"") && !up.body().contains(serverId)
+            && !up.body().contains("workflows"), "no details without asking: " + up.body());
+        // nor Payara's /openapi: it lists no path of the API that refuses a caller without a token
+        HttpResponse<String> openapi = get(server, "/openapi");
+        assertFalse(openapi.body().contains("/client/v4") || openapi.body().contains("instances"),
+            openapi.statusCode() + " " + openapi.body());
         pg.stop();
         HttpResponse<String> ready = awaitReady(server, 503);
         assertTrue(ready.body().contains("unreachable"), ready.body());
+        // the database's own error (it names the host, the port, the user) stays in the log
+        assertFalse(ready.body().contains("127.0.0.1") || ready.body().contains("postgres")
+            || ready.body().toLowerCase().contains("connection"), ready.body());
         HttpResponse<String> r = create(server, "during-outage");
         assertUnavailable(r, "5");
         assertUnavailable(get(server, INSTANCES + "/before-outage"), "5");

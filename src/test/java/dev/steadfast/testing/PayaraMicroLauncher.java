@@ -19,11 +19,14 @@ final class PayaraMicroLauncher implements ServerLauncher {
     Path root = l.base().resolve("root-" + System.nanoTime());
     // as the Dockerfile's JAVA_OPTS: the shipped heap, and JSON-P without a ServiceLoader scan
     // per Json.createX call (docs/benchmarks.md)
-    return List.of(ServerLauncher.java(), "-Xmx512m",
+    List<String> cmd = new java.util.ArrayList<>(List.of(ServerLauncher.java(), "-Xmx512m",
         "-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl",
-        "-Djava.io.tmpdir=" + l.base(),
-        "-jar", jar.toString(), "--deploy", l.war().toString(), "--contextroot", l.contextRoot(),
-        "--port", String.valueOf(l.port()), "--nocluster", "--rootdir", root.toString());
+        "-Djava.io.tmpdir=" + l.base()));
+    cmd.addAll(ServerLauncher.testJvmFlags());
+    cmd.addAll(List.of("-jar", jar.toString(), "--deploy", l.war().toString(), "--contextroot",
+        l.contextRoot(), "--port", String.valueOf(l.port()), "--nocluster", "--rootdir",
+        root.toString()));
+    return cmd;
   }
 
   @Override

@@ -43,6 +43,16 @@ interface ServerLauncher {
     }
   }
 
+  /**
+   * JVM flags the integration tests add to the servers they start (failsafe sets
+   * {@code steadfast.it.jvmFlags}: the C1 compiler only and the serial collector, a quarter off
+   * each start on two cores). Benchmarks run without them, with the shipped flags.
+   */
+  static List<String> testJvmFlags() {
+    String flags = System.getProperty("steadfast.it.jvmFlags", "").trim();
+    return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+  }
+
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

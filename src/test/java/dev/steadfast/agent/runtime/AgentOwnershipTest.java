@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadfast.agent.Agent;
 import dev.steadfast.agent.store.AgentPersistence;
 import dev.steadfast.workflow.engine.Databases;
-import dev.steadfast.workflow.engine.LocalTransactor;
-import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,14 +61,7 @@ class AgentOwnershipTest {
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(TestAgents.PlainAgent.class,
         TestAgents.WorkAgent.class);
-    AgentRuntime rt = new AgentRuntime(classes, type -> {
-      try {
-        return type.getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, clock),
-        Executors.newCachedThreadPool(), scheduler, clock, new Retry(1, 10, 10));
+    AgentRuntime rt = TestRuntimes.create(emf, classes, scheduler, clock, new Retry(1, 10, 10));
     rt.setOwner(id, lease);
     rt.start(0, idleMillis);
     runtimes.add(rt);
@@ -127,16 +118,7 @@ class AgentOwnershipTest {
     // a stalls (nothing renews its lease); b takes the instance once the lease ran out
     a.abandon();
     AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, lease);
-    AgentInstance fresh = null;
-    long end = System.currentTimeMillis() + 10_000;
-    while (fresh == null) {
-      try {
-        fresh = b.instance("plain-agent", "split");
-      } catch (AgentElsewhereException stillLeased) {
-        assertTrue(System.currentTimeMillis() < end, "the lease never ran out");
-        FakeWire.sleep(50);
-      }
-    }
+    AgentInstance fresh = TestRuntimes.takeWhenFree(b, "plain-agent", "split", 10);
     fresh.setState(Map.of("n", 2));
     // a wakes up: its late write is refused, the new owner's state stands
     dev.steadfast.agent.store.OwnershipLostException refused = assertThrows(
@@ -157,16 +139,7 @@ class AgentOwnershipTest {
     a.instance("plain-agent", "moved");
     a.abandon();
     AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, lease);
-    long end = System.currentTimeMillis() + 10_000;
-    while (true) {
-      try {
-        b.instance("plain-agent", "moved");
-        break;
-      } catch (AgentElsewhereException stillLeased) {
-        assertTrue(System.currentTimeMillis() < end, "the lease never ran out");
-        FakeWire.sleep(50);
-      }
-    }
+    TestRuntimes.takeWhenFree(b, "plain-agent", "moved", 10);
     assertNotNull(a.liveInstance("plain-agent", "moved"), "a has not noticed yet");
     a.renewLeases();
     assertNull(a.liveInstance("plain-agent", "moved"), "the renewal saw the lease gone");
@@ -178,16 +151,7 @@ class AgentOwnershipTest {
     AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000);
     a.instance("plain-agent", "ev");
     assertThrows(AgentElsewhereException.class, () -> b.instance("plain-agent", "ev"));
-    long end = System.currentTimeMillis() + 10_000;
-    while (true) {
-      try {
-        b.instance("plain-agent", "ev");
-        break;
-      } catch (AgentElsewhereException stillThere) {
-        assertTrue(System.currentTimeMillis() < end, "the evicted instance was never released");
-        FakeWire.sleep(50);
-      }
-    }
+    TestRuntimes.takeWhenFree(b, "plain-agent", "ev", 10); // once a let it go
     assertThrows(AgentElsewhereException.class, () -> a.instance("plain-agent", "ev"));
   }
 
@@ -207,15 +171,7 @@ class AgentOwnershipTest {
     long died = System.nanoTime();
     AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, lease);
     assertThrows(AgentElsewhereException.class, () -> b.instance("work-agent", "q"));
-    AgentInstance taken = null;
-    while (taken == null) {
-      try {
-        taken = b.instance("work-agent", "q");
-      } catch (AgentElsewhereException stillLeased) {
-        assertTrue(System.nanoTime() - died < 10_000_000_000L, "the lease never ran out");
-        FakeWire.sleep(50);
-      }
-    }
+    AgentInstance taken = TestRuntimes.takeWhenFree(b, "work-agent", "q", 10);
     assertTrue(System.nanoTime() - died >= lease.toNanos() - 500_000_000L,
         "taken over only once the lease ran out");
     AgentInstance t = taken;

@@ -12,8 +12,6 @@ import dev.steadfast.agent.Schedule;
 import dev.steadfast.agent.store.AgentPersistence;
 import dev.steadfast.workflow.engine.CronExpression;
 import dev.steadfast.workflow.engine.Databases;
-import dev.steadfast.workflow.engine.LocalTransactor;
-import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Clock;
 import java.time.Instant;
@@ -75,14 +73,7 @@ class AgentRuntimeTest {
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(TestAgents.PlainAgent.class,
         TestAgents.TestStateAgent.class, TestAgents.WorkAgent.class);
-    AgentRuntime rt = new AgentRuntime(classes, type -> {
-      try {
-        return type.getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, clock),
-        Executors.newCachedThreadPool(), scheduler, clock, new Retry(3, 10, 50));
+    AgentRuntime rt = TestRuntimes.create(emf, classes, scheduler, clock, new Retry(3, 10, 50));
     rt.start(pingMillis, idleMillis);
     runtimes.add(rt);
     return rt;

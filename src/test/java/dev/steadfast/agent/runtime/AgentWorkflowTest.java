@@ -22,8 +22,6 @@ import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.WorkflowException;
 import dev.steadfast.workflow.engine.Databases;
 import dev.steadfast.workflow.engine.EngineHarness;
-import dev.steadfast.workflow.engine.LocalTransactor;
-import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
 import dev.steadfast.workflow.store.JournalWriter.Stmt;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
@@ -77,14 +75,8 @@ class AgentWorkflowTest {
   /** An agent runtime on this test's database and engine (attached, not started). */
   AgentRuntime newRuntime() {
     List<Class<? extends Agent<?>>> classes = List.of(Boss.class);
-    AgentRuntime agents = new AgentRuntime(classes, type -> {
-      try {
-        return type.getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()),
-        workers, scheduler, Clock.systemUTC(), new Retry(3, 10, 50));
+    AgentRuntime agents = TestRuntimes.create(emf, classes, scheduler, workers,
+        Clock.systemUTC(), new Retry(3, 10, 50));
     agents.attachWorkflows(engine.engine);
     return agents;
   }

@@ -12,8 +12,6 @@ import dev.steadfast.workflow.WorkflowInstance;
 import dev.steadfast.workflow.engine.Databases;
 import dev.steadfast.workflow.engine.EngineEvent;
 import dev.steadfast.workflow.engine.EngineHarness;
-import dev.steadfast.workflow.engine.LocalTransactor;
-import dev.steadfast.workflow.engine.ScheduledWakeUpTimer;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -65,14 +63,8 @@ class AgentWorkflowTwoServersTest {
     EntityManagerFactory emf = AgentPersistence.create(db);
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(Boss.class);
-    AgentRuntime rt = new AgentRuntime(classes, type -> {
-      try {
-        return type.getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }, new LocalTransactor(emf), new ScheduledWakeUpTimer(scheduler, Clock.systemUTC()),
-        Executors.newCachedThreadPool(), scheduler, Clock.systemUTC(), new Retry(3, 10, 50));
+    AgentRuntime rt = TestRuntimes.create(emf, classes, scheduler, Clock.systemUTC(),
+        new Retry(3, 10, 50));
     rt.setOwner(server, Duration.ofSeconds(30));
     runtimes.add(rt);
     return rt;
