@@ -496,9 +496,16 @@ final class Turn implements WorkflowStep {
       throw new Signals.Abandon("instance was terminated or restarted");
     }
     if (error instanceof RunElsewhere elsewhere && !timedOut) {
-      // not this attempt's failure: nothing is written, the instance moves to that server
-      recorder.finish();
+      // not this attempt's failure: the instance moves to that server, and a start recorded
+      // meanwhile is taken back (left, it would count as a lost attempt there)
+      boolean recorded = recorder.finish();
       Thread.interrupted();
+      if (recorded) {
+        journal(new ArrayList<>(List.of(
+            WorkflowStore.deleteAttemptStmt(claim, gen(), key, attempt),
+            rec == null ? WorkflowStore.deleteStepStmt(claim, gen(), key)
+                : WorkflowStore.updateStepStmt(claim, gen(), rec))));
+      }
       throw elsewhere;
     }
     if (error != null && !timedOut && EnvironmentFailure.is(error)) {

@@ -631,6 +631,21 @@ public final class WorkflowStore {
   }
 
   /** Overwrites an existing step row (count 0 if the row is missing or the claim is gone). */
+  /** Deletes one attempt's row (a turn that moved to another server takes back its start). */
+  public static JournalWriter.Stmt deleteAttemptStmt(Claim c, int gen, String stepKey,
+      int attempt) {
+    return new JournalWriter.Stmt("DELETE FROM sf_attempt WHERE instance_uid = ? AND gen = ?"
+        + " AND step_key = ? AND attempt = ? AND " + c.condition(),
+        concat(new Object[] {c.uid(), gen, stepKey, attempt}, c.params()));
+  }
+
+  /** Deletes a step's row (as {@link #deleteAttemptStmt}, for a step that had no other). */
+  public static JournalWriter.Stmt deleteStepStmt(Claim c, int gen, String stepKey) {
+    return new JournalWriter.Stmt("DELETE FROM sf_step WHERE instance_uid = ? AND gen = ?"
+        + " AND step_key = ? AND " + c.condition(),
+        concat(new Object[] {c.uid(), gen, stepKey}, c.params()));
+  }
+
   public static JournalWriter.Stmt updateStepStmt(Claim c, int gen, StepRecord s) {
     return new JournalWriter.Stmt("UPDATE sf_step SET seq = ?, kind = ?, name = ?,"
         + " occurrence = ?, state = ?, config = ?, result = ?, result_type = ?, error_name = ?,"

@@ -56,7 +56,8 @@ class AgentWorkflowTwoServersTest {
 
   EngineHarness harness(String server) {
     return new EngineHarness(db, EngineHarness.fastConfig(server))
-        .register(WorkflowAgents.JobWorkflow.class, WorkflowAgents.JobWorkflow::new);
+        .register(WorkflowAgents.JobWorkflow.class, WorkflowAgents.JobWorkflow::new)
+        .register(WorkflowAgents.SlowSaveWorkflow.class, WorkflowAgents.SlowSaveWorkflow::new);
   }
 
   AgentRuntime runtime(String server) {
@@ -96,6 +97,82 @@ class AgentWorkflowTwoServersTest {
     }
   }
 
+  long count(String sql, String instanceId) {
+    try (Connection c = db.getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, instanceId);
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  List<String> rows(String sql, String instanceId) {
+    try (Connection c = db.getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, instanceId);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          StringBuilder b = new StringBuilder();
+          for (int k = 1; k <= rs.getMetaData().getColumnCount(); k++) {
+            b.append(rs.getString(k)).append(k < rs.getMetaData().getColumnCount() ? " | " : "");
+          }
+          out.add(b.toString());
+        }
+      }
+      return out;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void awaitHandedTo(String server, String instanceId) {
+    long end = System.currentTimeMillis() + 20_000;
+    while (!server.equals(owner(instanceId))) {
+      assertTrue(System.currentTimeMillis() < end, "never handed to " + server + "; owner "
+          + owner(instanceId) + ", callbacks " + WorkflowAgents.CALLBACKS);
+      EngineHarness.sleep(20);
+    }
+  }
+
+  @Test
+  void aStepWhoseStartWasRecordedMovesWithoutALostAttempt() {
+    AgentRuntime a = runtime("server-a");
+    a.attachWorkflows(engineA.engine);
+    a.start(0, 0);
+    AgentRuntime b = runtime("server-b");
+    b.start(0, 0);
+    b.instance("boss", "y");
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put(AgentWorkflow.AGENT_BINDING_KEY, "boss");
+    params.put(AgentWorkflow.AGENT_NAME_KEY, "y");
+    params.put(AgentWorkflow.WORKFLOW_NAME_KEY, "slow-save");
+    engineA.engine.client("slow-save").create("slow", params);
+    awaitHandedTo("server-b", "slow");
+    // the attempts of the slow step (the completion report is a step of its own)
+    String attempts = "SELECT COUNT(*) FROM sf_attempt a JOIN sf_instance i"
+        + " ON i.uid = a.instance_uid JOIN sf_step s ON s.instance_uid = a.instance_uid"
+        + " AND s.gen = a.gen AND s.step_key = a.step_key"
+        + " WHERE i.instance_id = ? AND s.name = 'slow-save'";
+    assertEquals(0, count("SELECT COUNT(*) FROM sf_attempt a JOIN sf_instance i"
+        + " ON i.uid = a.instance_uid WHERE i.instance_id = ?", "slow"),
+        "the recorded start was taken back");
+
+    engineB.start(b::attachWorkflows);
+    engineB.await(engineB.engine.client("slow-save").get("slow"), Status.COMPLETE,
+        Duration.ofSeconds(20));
+    assertEquals(1, count(attempts, "slow"), () -> "one attempt, on server-b, none lost: "
+        + rows("SELECT a.step_key, a.attempt, a.success, a.error_name FROM sf_attempt a"
+        + " JOIN sf_instance i ON i.uid = a.instance_uid WHERE i.instance_id = ?", "slow"));
+    assertEquals(1, count("SELECT s.attempts FROM sf_step s JOIN sf_instance i"
+        + " ON i.uid = s.instance_uid WHERE i.instance_id = ? AND s.name = 'slow-save'", "slow"));
+    Boss boss = (Boss) (Agent<?>) b.instance("boss", "y").agent();
+    // the agent call ran once (on server-b), then the completion arrived
+    assertEquals(List.of("saved slow", "slow=saved"), boss.state().results);
+  }
+
   @Test
   void aTurnOnTheServerWithoutTheAgentMovesToTheServerWhereItIsLive() {
     AgentRuntime a = runtime("server-a");
@@ -133,8 +210,7 @@ class AgentWorkflowTwoServersTest {
     assertEquals("server-b", owner("moving"));
 
     // server-b's engine starts: it takes the instance and finishes it next to the agent
-    engineB.start();
-    b.attachWorkflows(engineB.engine);
+    engineB.start(b::attachWorkflows);
     engineB.await(engineB.engine.client("job").get("moving"), Status.COMPLETE,
         Duration.ofSeconds(20));
     assertEquals(1, WorkflowAgents.WORK_RUNS.get(), "the recorded step did not run again");

@@ -169,4 +169,20 @@ final class WorkflowAgents {
       return "unreachable";
     }
   }
+
+  /** A step that works 200 ms (long enough for its start to be recorded) before it calls the agent. */
+  @Workflow(name = "slow-save")
+  public static class SlowSaveWorkflow
+      extends AgentWorkflow<Boss, Map<String, Object>, DefaultProgress, String> {
+    @Override
+    public String run(WorkflowEvent<Map<String, Object>> event,
+        AgentWorkflowStep<Boss, DefaultProgress> step) {
+      step.run("slow-save", Boolean.class, () -> {
+        Thread.sleep(200);
+        step.agent().run(a -> a.saveResult("slow"));
+        return true;
+      });
+      return "saved";
+    }
+  }
 }

@@ -64,6 +64,11 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public EngineHarness start() {
+    return start(e -> { });
+  }
+
+  /** Starts the engine after {@code beforeStart} saw it (e.g. to attach an agent runtime). */
+  public EngineHarness start(java.util.function.Consumer<WorkflowEngine> beforeStart) {
     turns = Executors.newFixedThreadPool(config.workers());
     branches = Executors.newCachedThreadPool();
     scheduler = new ScheduledThreadPoolExecutor(2);
@@ -71,6 +76,7 @@ public final class EngineHarness implements AutoCloseable {
     engine = new WorkflowEngine(config, registry, new LocalTransactor(emf),
         new ScheduledWakeUpTimer(scheduler, clock), turns, branches, scheduler, clock);
     engine.addListener(events::add);
+    beforeStart.accept(engine);
     engine.start();
     return this;
   }
