@@ -70,6 +70,8 @@ public final class AgentRuntime {
   /** This server in the ownership leases ({@link #setOwner}); random for a plain runtime. */
   private volatile String owner = "runtime-" + java.util.UUID.randomUUID();
   private volatile long leaseMillis = DEFAULT_LEASE.toMillis();
+  /** System.nanoTime() when the last successful renewal of every lease began. */
+  private volatile long renewedAt = System.nanoTime();
 
   public AgentRuntime(Collection<Class<? extends Agent<?>>> classes, AgentFactory factory,
       Transactor tx, WakeUpTimer timer, ExecutorService workers,
@@ -102,6 +104,7 @@ public final class AgentRuntime {
    * evicting instances idle for {@code idleMillis} (0: never), so memory follows the working set.
    */
   public void start(long pingMillis, long idleMillis) {
+    renewedAt = System.nanoTime(); // no lease is older than this
     Agents.install(handles);
     queue.start();
     schedules.poll();
@@ -174,8 +177,10 @@ public final class AgentRuntime {
    */
   void renewLeases() {
     try {
+      long began = System.nanoTime();
       List<AgentInstance> live = instances.all();
       leases.renewAll(owner, leaseMillis);
+      renewedAt = began;
       if (live.isEmpty()) {
         return;
       }
@@ -193,6 +198,32 @@ public final class AgentRuntime {
   /** This server's id in the ownership leases. */
   String owner() {
     return owner;
+  }
+
+  /**
+   * True while every lease this server holds is surely still its own: the last renewal (or the
+   * start) is younger than the lease minus a fifth. Leases taken since are younger still.
+   */
+  boolean leasesFresh() {
+    long margin = Math.max(leaseMillis / 5, 1);
+    return System.nanoTime() - renewedAt < (leaseMillis - margin) * 1_000_000L;
+  }
+
+  /**
+   * The instance, activated here if need be, checked to still be this server's: when the last
+   * renewal is old (a stall, an outage) the leases are renewed first, and an instance whose
+   * lease another server took meanwhile is let go. Throws {@link AgentElsewhereException} naming
+   * the server that holds it.
+   */
+  AgentInstance owned(String kebab, String name) {
+    AgentInstance in = instance(kebab, name);
+    if (!leasesFresh()) {
+      renewLeases();
+      if (in.evicted) {
+        return instance(kebab, name);
+      }
+    }
+    return in;
   }
 
   /**

@@ -131,7 +131,7 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
    */
   private AgentInstance local(Origin origin) {
     try {
-      return runtime.instance(origin.agent(), origin.name());
+      return runtime.owned(origin.agent(), origin.name());
     } catch (AgentElsewhereException e) {
       throw new RunElsewhere(e.server(), e.getMessage());
     }
@@ -225,24 +225,30 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
 
   @Override
   public AgentHandle<?> handle(Origin origin) {
-    AgentHandle<Agent<?>> local = new AgentHandles(runtime).handle(origin.agent(), origin.name());
+    AgentHandle<Agent<?>> checked = new AgentHandles(runtime).handle(origin.agent(), origin.name());
     return new AgentHandle<Agent<?>>() {
       @Override
       public String agentName() {
-        return local.agentName();
+        return checked.agentName();
       }
 
       @Override
       public String name() {
-        return local.name();
+        return checked.name();
       }
 
       @Override
+      @SuppressWarnings("unchecked")
       public <R> R call(java.util.function.Function<? super Agent<?>, R> call) {
+        AgentInstance in = local(origin);
+        in.busy();
         try {
-          return local.call(call);
-        } catch (AgentElsewhereException e) {
-          throw new RunElsewhere(e.server(), e.getMessage());
+          return in.onBehalfOf(null, () -> call.apply((Agent<?>) in.agent()));
+        } catch (dev.steadfast.agent.store.OwnershipLostException lost) {
+          // the lease went to another server between the check and the write: go there
+          throw new RunElsewhere(lost.holder(), lost.getMessage());
+        } finally {
+          in.done();
         }
       }
     };

@@ -1,6 +1,8 @@
 package dev.steadfast.agent.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.agent.Agent;
@@ -57,16 +59,21 @@ class AgentWorkflowTwoServersTest {
   EngineHarness harness(String server) {
     return new EngineHarness(db, EngineHarness.fastConfig(server))
         .register(WorkflowAgents.JobWorkflow.class, WorkflowAgents.JobWorkflow::new)
-        .register(WorkflowAgents.SlowSaveWorkflow.class, WorkflowAgents.SlowSaveWorkflow::new);
+        .register(WorkflowAgents.SlowSaveWorkflow.class, WorkflowAgents.SlowSaveWorkflow::new)
+        .register(WorkflowAgents.AskWorkflow.class, WorkflowAgents.AskWorkflow::new);
   }
 
   AgentRuntime runtime(String server) {
+    return runtime(server, Duration.ofSeconds(30));
+  }
+
+  AgentRuntime runtime(String server, Duration lease) {
     EntityManagerFactory emf = AgentPersistence.create(db);
     emfs.add(emf);
     List<Class<? extends Agent<?>>> classes = List.of(Boss.class);
     AgentRuntime rt = TestRuntimes.create(emf, classes, scheduler, Clock.systemUTC(),
         new Retry(3, 10, 50));
-    rt.setOwner(server, Duration.ofSeconds(30));
+    rt.setOwner(server, lease);
     runtimes.add(rt);
     return rt;
   }
@@ -135,6 +142,47 @@ class AgentWorkflowTwoServersTest {
           + owner(instanceId) + ", callbacks " + WorkflowAgents.CALLBACKS);
       EngineHarness.sleep(20);
     }
+  }
+
+  @Test
+  void aServerWhoseAgentLeaseLapsedHandsTheWorkflowToTheNewOwner() {
+    // the agent and its workflow (waiting for approval) on server-a, with a 1.5 s agent lease
+    Duration lease = Duration.ofMillis(1_500);
+    AgentRuntime a = runtime("server-a", lease);
+    a.attachWorkflows(engineA.engine);
+    a.start(0, 0);
+    AgentRuntime b = runtime("server-b", lease);
+    b.start(0, 0);
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put(AgentWorkflow.AGENT_BINDING_KEY, "boss");
+    params.put(AgentWorkflow.AGENT_NAME_KEY, "z");
+    params.put(AgentWorkflow.WORKFLOW_NAME_KEY, "ask");
+    WorkflowInstance i = engineA.engine.client("ask").create("stale", params);
+    engineA.await(i, Status.WAITING, Duration.ofSeconds(20));
+    assertNotNull(a.liveInstance("boss", "z"), "the workflow's state change activated it on a");
+
+    // server-a's agent runtime stalls (its engine runs on); server-b takes the agent over
+    a.abandon();
+    AgentInstance z = TestRuntimes.takeWhenFree(b, "boss", "z", 10);
+    WorkflowAgents.BossState mine = ((Boss) (Agent<?>) z.agent()).copy();
+    mine.results.add("server-b's");
+    z.setState(mine);
+
+    // the approval wakes the workflow on server-a: its copy of the agent is stale, so the state
+    // change joined to the next step moves to server-b instead of writing that copy back
+    i.sendEvent("approval", Map.of("approved", true));
+    awaitHandedTo("server-b", "stale");
+    assertNull(a.liveInstance("boss", "z"), "server-a let go of its stale copy");
+    assertTrue(b.store().find("boss", "z").state.contains("server-b's"),
+        b.store().find("boss", "z").state);
+
+    engineB.start(b::attachWorkflows);
+    engineB.await(engineB.engine.client("ask").get("stale"), Status.COMPLETE,
+        Duration.ofSeconds(20));
+    Boss boss = (Boss) (Agent<?>) b.instance("boss", "z").agent();
+    assertEquals("approved", boss.state().phase);
+    assertEquals(List.of("server-b's", "stale=asked"), boss.state().results,
+        "server-b's change kept, the completion once");
   }
 
   @Test

@@ -185,4 +185,18 @@ final class WorkflowAgents {
       return "saved";
     }
   }
+
+  /** Marks the agent's state, waits for an approval, marks it again (durable helpers only). */
+  @Workflow(name = "ask")
+  public static class AskWorkflow
+      extends AgentWorkflow<Boss, Map<String, Object>, DefaultProgress, String> {
+    @Override
+    public String run(WorkflowEvent<Map<String, Object>> event,
+        AgentWorkflowStep<Boss, DefaultProgress> step) {
+      step.mergeAgentState(Map.of("phase", "asked"));
+      step.waitForApproval(Duration.ofMinutes(5), Object.class);
+      step.mergeAgentState(Map.of("phase", "approved"));
+      return "asked";
+    }
+  }
 }
