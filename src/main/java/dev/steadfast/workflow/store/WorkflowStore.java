@@ -90,17 +90,19 @@ public final class WorkflowStore {
     return w == null ? null : w.toRecord();
   }
 
-  /** Instance counts per status of one workflow. */
+  /**
+   * Instance counts per status of one workflow. {@code COUNT(*)}, not {@code COUNT(i)} (which
+   * Hibernate writes as a count of the id column): the index on (workflow_name, status) answers
+   * it alone, without visiting the rows (PostgreSQL's index-only scan, once the table is vacuumed).
+   */
   public Map<String, Long> statusCounts(EntityManager em, String workflowName) {
     Map<String, Long> counts = new LinkedHashMap<>();
-    for (Object[] row :
-        em.createQuery(
-                "SELECT i.status, COUNT(i) FROM InstanceEntity i WHERE i.workflowName = :w"
-                    + " GROUP BY i.status",
-                Object[].class)
-            .setParameter("w", workflowName)
-            .getResultList()) {
-      counts.put((String) row[0], (Long) row[1]);
+    for (Object row : em.createNativeQuery("SELECT status, COUNT(*) FROM sf_instance"
+            + " WHERE workflow_name = ?1 GROUP BY status")
+        .setParameter(1, workflowName)
+        .getResultList()) {
+      Object[] r = (Object[]) row;
+      counts.put((String) r[0], ((Number) r[1]).longValue());
     }
     return counts;
   }

@@ -1,5 +1,6 @@
 package dev.steadfast.workflow.engine;
 
+import dev.steadfast.workflow.WorkflowInstance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,5 +64,25 @@ class InstanceListingTest {
     assertEquals(1_000, ids.size());
 
     assertEquals(total, h.engine.deleteWorkflow("approval"));
+  }
+
+  @Test
+  void theWorkflowsSummaryCountsPerStatusAndKnowsTheNewestInstance() {
+    WorkflowClient<TestWorkflows.ApprovalParams> c = h.engine.client("approval");
+    assertNull(h.engine.workflow("approval").triggeredAt(), "no instance yet");
+    WorkflowInstance a = c.create("s-1", new TestWorkflows.ApprovalParams(3_600_000));
+    WorkflowInstance b = c.create("s-2", new TestWorkflows.ApprovalParams(3_600_000));
+    WorkflowInstance last = c.create("s-3", new TestWorkflows.ApprovalParams(3_600_000));
+    h.await(a, dev.steadfast.workflow.Status.WAITING);
+    h.await(b, dev.steadfast.workflow.Status.WAITING);
+    h.await(last, dev.steadfast.workflow.Status.WAITING);
+    b.terminate();
+    WorkflowEngine.WorkflowInfo info = h.engine.workflow("approval");
+    assertEquals(java.util.Map.of("waiting", 2L, "terminated", 1L), info.counts());
+    long newest = h.engine.listInstances("approval", null, null, null, false, null, null, 1)
+        .get(0).createdAt();
+    assertEquals(newest, info.triggeredAt());
+    assertEquals(info.counts(), h.engine.workflows().stream()
+        .filter(w -> w.definition().name().equals("approval")).findFirst().orElseThrow().counts());
   }
 }
