@@ -104,6 +104,25 @@ class AgentWorkflowTwoServersTest {
     }
   }
 
+  /** server-a: agents attached to the running engine A; server-b: agents whose engine waits. */
+  AgentRuntime[] servers(Duration lease) {
+    AgentRuntime a = runtime("server-a", lease);
+    a.attachWorkflows(engineA.engine);
+    a.start(0, 0);
+    AgentRuntime b = runtime("server-b", lease);
+    b.start(0, 0);
+    return new AgentRuntime[] {a, b};
+  }
+
+  /** Params of a workflow started by boss/{@code agent}, as runWorkflow writes them. */
+  static Map<String, Object> of(String agent, String workflow, Map<String, Object> payload) {
+    Map<String, Object> params = new LinkedHashMap<>(payload);
+    params.put(AgentWorkflow.AGENT_BINDING_KEY, "boss");
+    params.put(AgentWorkflow.AGENT_NAME_KEY, agent);
+    params.put(AgentWorkflow.WORKFLOW_NAME_KEY, workflow);
+    return params;
+  }
+
   long count(String sql, String instanceId) {
     try (Connection c = db.getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
       p.setString(1, instanceId);
@@ -148,16 +167,10 @@ class AgentWorkflowTwoServersTest {
   void aServerWhoseAgentLeaseLapsedHandsTheWorkflowToTheNewOwner() {
     // the agent and its workflow (waiting for approval) on server-a, with a 1.5 s agent lease
     Duration lease = Duration.ofMillis(1_500);
-    AgentRuntime a = runtime("server-a", lease);
-    a.attachWorkflows(engineA.engine);
-    a.start(0, 0);
-    AgentRuntime b = runtime("server-b", lease);
-    b.start(0, 0);
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put(AgentWorkflow.AGENT_BINDING_KEY, "boss");
-    params.put(AgentWorkflow.AGENT_NAME_KEY, "z");
-    params.put(AgentWorkflow.WORKFLOW_NAME_KEY, "ask");
-    WorkflowInstance i = engineA.engine.client("ask").create("stale", params);
+    AgentRuntime[] servers = servers(lease);
+    AgentRuntime a = servers[0];
+    AgentRuntime b = servers[1];
+    WorkflowInstance i = engineA.engine.client("ask").create("stale", of("z", "ask", Map.of()));
     engineA.await(i, Status.WAITING, Duration.ofSeconds(20));
     assertNotNull(a.liveInstance("boss", "z"), "the workflow's state change activated it on a");
 
@@ -187,17 +200,9 @@ class AgentWorkflowTwoServersTest {
 
   @Test
   void aStepWhoseStartWasRecordedMovesWithoutALostAttempt() {
-    AgentRuntime a = runtime("server-a");
-    a.attachWorkflows(engineA.engine);
-    a.start(0, 0);
-    AgentRuntime b = runtime("server-b");
-    b.start(0, 0);
+    AgentRuntime b = servers(Duration.ofSeconds(30))[1];
     b.instance("boss", "y");
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put(AgentWorkflow.AGENT_BINDING_KEY, "boss");
-    params.put(AgentWorkflow.AGENT_NAME_KEY, "y");
-    params.put(AgentWorkflow.WORKFLOW_NAME_KEY, "slow-save");
-    engineA.engine.client("slow-save").create("slow", params);
+    engineA.engine.client("slow-save").create("slow", of("y", "slow-save", Map.of()));
     awaitHandedTo("server-b", "slow");
     // the attempts of the slow step (the completion report is a step of its own)
     String attempts = "SELECT COUNT(*) FROM sf_attempt a JOIN sf_instance i"
@@ -223,35 +228,17 @@ class AgentWorkflowTwoServersTest {
 
   @Test
   void aTurnOnTheServerWithoutTheAgentMovesToTheServerWhereItIsLive() {
-    AgentRuntime a = runtime("server-a");
-    a.attachWorkflows(engineA.engine);
-    a.start(0, 0);
     // the agent instance is live on server-b, whose engine is not running yet
-    AgentRuntime b = runtime("server-b");
-    b.start(0, 0);
+    AgentRuntime b = servers(Duration.ofSeconds(30))[1];
     b.instance("boss", "x");
 
     // a workflow of boss/x that server-a's engine picks up
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("label", "h");
-    params.put("approval", false);
-    params.put("sleep", false);
-    params.put("fail", false);
-    params.put("event", false);
-    params.put("explicitComplete", true);
-    params.put(AgentWorkflow.AGENT_BINDING_KEY, "boss");
-    params.put(AgentWorkflow.AGENT_NAME_KEY, "x");
-    params.put(AgentWorkflow.WORKFLOW_NAME_KEY, "job");
-    WorkflowInstance i = engineA.engine.client("job").create("moving", params);
+    Map<String, Object> params = of("x", "job", Map.of("label", "h", "approval", false,
+        "sleep", false, "fail", false, "event", false, "explicitComplete", true));
+    engineA.engine.client("job").create("moving", params);
 
     // server-a ran what needs no agent (the work step), then handed the instance over
-    long end = System.currentTimeMillis() + 20_000;
-    while (!"server-b".equals(owner("moving"))) {
-      assertTrue(System.currentTimeMillis() < end, "never handed to server-b; owner "
-          + owner("moving") + ", status " + i.status().status() + ", callbacks "
-          + WorkflowAgents.CALLBACKS);
-      EngineHarness.sleep(20);
-    }
+    awaitHandedTo("server-b", "moving");
     assertEquals(1, WorkflowAgents.WORK_RUNS.get());
     assertEquals(0, WorkflowAgents.count("x COMPLETE"));
     EngineHarness.sleep(500); // a few of server-a's polls: it leaves the reserved instance alone
