@@ -46,16 +46,20 @@ final class AgentHandles implements Agents.Directory {
       }
 
       @Override
-      @SuppressWarnings("unchecked")
       public <R> R call(Function<? super A, R> call) {
-        AgentInstance in = runtime.instance(kebab, name);
-        in.busy();
-        try {
-          return in.onBehalfOf(null, () -> call.apply((A) in.agent()));
-        } finally {
-          in.done();
-        }
+        return callIn(runtime.instance(kebab, name), call);
       }
     };
+  }
+
+  /** Runs {@code call} inside {@code in}, as any entry into agent code (held, serialized). */
+  @SuppressWarnings("unchecked")
+  static <A extends Agent<?>, R> R callIn(AgentInstance in, Function<? super A, R> call) {
+    in.busy();
+    try {
+      return in.onBehalfOf(null, () -> call.apply((A) in.agent()));
+    } finally {
+      in.done();
+    }
   }
 }

@@ -238,17 +238,12 @@ final class AgentWorkflows implements AgentWorkflowStep.Bridge {
       }
 
       @Override
-      @SuppressWarnings("unchecked")
       public <R> R call(java.util.function.Function<? super Agent<?>, R> call) {
-        AgentInstance in = local(origin);
-        in.busy();
         try {
-          return in.onBehalfOf(null, () -> call.apply((Agent<?>) in.agent()));
+          return AgentHandles.callIn(local(origin), call);
         } catch (dev.steadfast.agent.store.OwnershipLostException lost) {
           // the lease went to another server between the check and the write: go there
           throw new RunElsewhere(lost.holder(), lost.getMessage());
-        } finally {
-          in.done();
         }
       }
     };

@@ -98,14 +98,12 @@ public final class ScheduleStore {
   /** Moves a schedule on (autocommit); false when another server moved it on first. */
   public static boolean advance(DataSource ds, String workflow, String cron, long seen, long next)
       throws SQLException {
-    try (Connection c = ds.getConnection();
-        PreparedStatement p = c.prepareStatement("UPDATE sf_schedule SET next_at = ? WHERE"
-            + " workflow_name = ? AND cron = ? AND next_at = ?")) {
+    JournalWriter.Stmt s = advanceStmt(workflow, cron, seen, next);
+    try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(s.sql())) {
       c.setAutoCommit(true);
-      p.setLong(1, next);
-      p.setString(2, workflow);
-      p.setString(3, cron);
-      p.setLong(4, seen);
+      for (int i = 0; i < s.params().length; i++) {
+        p.setObject(i + 1, s.params()[i]);
+      }
       return p.executeUpdate() == 1;
     }
   }
