@@ -69,7 +69,7 @@ public final class AgentWorkflowBenchmark {
     h2.setURL("jdbc:h2:file:" + dir.resolve("b" + System.nanoTime()) + ";WRITE_DELAY=0");
     h2.setUser("sa");
     run("H2 file, WRITE_DELAY=0", pool(h2));
-    run("PostgreSQL (embedded, default settings)", pool(Databases.postgres()));
+    run("PostgreSQL (embedded, default settings)", pool(Databases.postgresWithDefaults()));
     System.exit(0);
   }
 

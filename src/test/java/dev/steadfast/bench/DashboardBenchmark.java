@@ -41,7 +41,7 @@ public final class DashboardBenchmark {
       run("H2 (in memory)", Databases.h2());
     }
     if (!which.equals("h2")) {
-      run("PostgreSQL 15 (embedded)", Databases.postgres());
+      run("PostgreSQL 15 (embedded)", Databases.postgresWithDefaults());
     }
     System.exit(0);
   }
