@@ -33,8 +33,18 @@ public final class EjbWakeUpTimer implements WakeUpTimer {
     }
   }
 
+  /**
+   * Cancels the channel's timer. Called as the engine stops: a timer bean the server has
+   * destroyed already took its timers with it, and the stop must go on to let go of what the
+   * server holds.
+   */
   @Override
   public void cancel() {
-    timers.cancel(channel);
+    try {
+      timers.cancel(channel);
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger(EjbWakeUpTimer.class.getName()).log(
+          java.util.logging.Level.FINE, "the timer bean is gone; nothing to cancel", e);
+    }
   }
 }

@@ -13,6 +13,7 @@ import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -103,6 +104,9 @@ import org.eclipse.microprofile.config.Config;
         EngineBootstrap.FAIL_ALL, EngineBootstrap.MAX_WAIT})
 @Singleton
 @Startup
+// the wake-up timers outlive the engine: WildFly destroys singletons in no particular order
+// otherwise, and the engine's stop (which lets go of the server id last) cancels its timer
+@DependsOn("TimerBean")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EngineBootstrap {

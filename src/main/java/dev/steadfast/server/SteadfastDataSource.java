@@ -96,7 +96,7 @@ public class SteadfastDataSource implements DataSource {
         PrivateFiles.directory(file.getParent());
       }
       org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
-      h2.setURL(url);
+      h2.setURL(withH2Defaults(url));
       h2.setUser(user == null ? "" : user);
       h2.setPassword(password == null ? "" : password);
       d = h2;
@@ -183,9 +183,29 @@ public class SteadfastDataSource implements DataSource {
     return delegate().getConnection();
   }
 
+  /**
+   * With the credentials the server passes: WildFly's pool passes those of the
+   * {@code DataSourceDefinition} as written, {@code ${MPCONFIG=...}} unresolved, so they are
+   * resolved here as the URL is (it used to log in with the placeholder text itself).
+   */
   @Override
   public Connection getConnection(String u, String p) throws SQLException {
-    return delegate().getConnection(u, p);
+    Supplier<Config> config = () -> ConfigProvider.getConfig(SteadfastDataSource.class.getClassLoader());
+    return delegate().getConnection(resolve(u, "steadfast.db.user", config),
+        resolve(p, "steadfast.db.password", config));
+  }
+
+  /**
+   * An embedded H2 URL with {@code DB_CLOSE_ON_EXIT=FALSE} unless it says otherwise: H2 would
+   * otherwise close the database from a JVM shutdown hook of its own, while the server is still
+   * stopping the application, whose last writes (letting go of its server id and its agents) then
+   * fail; the server's pools close it when they close their connections.
+   */
+  static String withH2Defaults(String url) {
+    if (h2File(url) == null || url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+      return url;
+    }
+    return url + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   @Override

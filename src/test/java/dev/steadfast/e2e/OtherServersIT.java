@@ -93,6 +93,26 @@ class OtherServersIT {
       assertEquals("INV-inv-2", slept.getJsonObject("output").getString("number"));
       assertEquals(0, node(server, "after", agentName, nonce),
           "agents client (after the restart) failed; see output above");
+
+      // a clean stop (SIGTERM): the server lets go of its server id and its agents before the
+      // embedded database closes, so that the next start takes over nothing
+      server.close();
+      assertTrue(server.awaitExit(java.time.Duration.ofSeconds(30)), kind + " did not stop");
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:"
+          + server.dataDir().resolve("db/steadfast") + ";IFEXISTS=TRUE", "sa", "");
+          java.sql.Statement st = c.createStatement()) {
+        assertEquals(0, count(st, "SELECT COUNT(*) FROM sf_server WHERE nonce IS NOT NULL"),
+            kind + ": the server id was not let go at a clean stop");
+        assertEquals(0, count(st, "SELECT COUNT(*) FROM sf_agent_owner"),
+            kind + ": agents still leased after a clean stop");
+      }
+    }
+  }
+
+  static int count(java.sql.Statement st, String sql) throws java.sql.SQLException {
+    try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

@@ -48,6 +48,19 @@ class PortableServerSettingsTest {
   }
 
   @Test
+  void anEmbeddedH2DatabaseIsLeftForThePoolsToCloseNotForH2sShutdownHook() {
+    assertEquals("jdbc:h2:file:/d/db/steadfast;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+        SteadfastDataSource.withH2Defaults("jdbc:h2:file:/d/db/steadfast;WRITE_DELAY=0"));
+    assertEquals("jdbc:h2:/d/db/steadfast;DB_CLOSE_ON_EXIT=FALSE",
+        SteadfastDataSource.withH2Defaults("jdbc:h2:/d/db/steadfast"));
+    assertEquals("jdbc:h2:file:/d/x;db_close_on_exit=TRUE",
+        SteadfastDataSource.withH2Defaults("jdbc:h2:file:/d/x;db_close_on_exit=TRUE"),
+        "a URL that says otherwise is kept");
+    assertEquals("jdbc:h2:mem:x", SteadfastDataSource.withH2Defaults("jdbc:h2:mem:x"));
+    assertEquals("jdbc:h2:tcp://db/x", SteadfastDataSource.withH2Defaults("jdbc:h2:tcp://db/x"));
+  }
+
+  @Test
   void theTransactionManagerIsFoundUnderWildFlysName() {
     Object wildFlyTm = new Object();
     Map<String, Object> jndi = Map.of("java:jboss/TransactionManager", wildFlyTm);

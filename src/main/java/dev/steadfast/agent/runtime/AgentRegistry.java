@@ -37,7 +37,7 @@ import org.eclipse.microprofile.config.Config;
  */
 @Singleton
 @Startup
-@DependsOn("EngineBootstrap")
+@DependsOn({"EngineBootstrap", "TimerBean"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class AgentRegistry {
@@ -99,7 +99,11 @@ public class AgentRegistry {
     if (rt != null) {
       rt.stop();
     }
-    timerBean.cancel("agents");
+    try {
+      timerBean.cancel("agents");
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.FINE, "the timer bean is gone; nothing to cancel", e);
+    }
     workers.shutdownNow();
     scheduler.shutdownNow();
   }
