@@ -1,4 +1,5 @@
-// The agents cross-section of OtherServersIT (WildFly, Payara Server): the unmodified `agents`
+// The agents cross-section of OtherServersIT (WildFly, Payara Server) and TwoNodesBehindProxyIT
+// (two nodes behind nginx): the unmodified `agents`
 // client connects over WebSocket, calls methods, sees state synced to a second client, and a
 // schedule fires from the server's EJB timer; after a kill -9 and restart the state is still
 // there. Env: STEADFAST_HOST, STEADFAST_TOKEN, E2E_PHASE (before|after), E2E_NAME, E2E_NONCE.
@@ -16,7 +17,8 @@ const clients = [];
 after(() => clients.forEach((c) => c.close()));
 
 function connect() {
-  const c = new AgentClient({ agent: "CounterAgent", name, host, WebSocket, query: { token } });
+  const c = new AgentClient({ agent: "CounterAgent", name, host, WebSocket, query: { token },
+    debug: process.env.E2E_DEBUG === "1" });
   clients.push(c);
   return c;
 }

@@ -21,19 +21,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A minimal Server-Sent Events reader for tests: the parts of the format the server writes. */
-final class Sse {
+public final class Sse {
   private static final HttpClient HTTP = Http.client();
   private static final Event END = new Event(null, null, null);
 
-  final int status;
-  final String contentType;
+  public final int status;
+  public final String contentType;
   private final InputStream in;
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private volatile boolean ended;
   private String body;
 
-  record Event(String id, String type, String data) {
-    JsonObject json() {
+  public record Event(String id, String type, String data) {
+    public JsonObject json() {
       return Json.createReader(new StringReader(data)).readObject();
     }
   }
@@ -49,7 +49,7 @@ final class Sse {
     }
   }
 
-  static Sse open(String url, String token, String lastEventId) throws Exception {
+  public static Sse open(String url, String token, String lastEventId) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
         .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token);
     if (lastEventId != null) {
@@ -92,7 +92,7 @@ final class Sse {
   }
 
   /** Reads into {@code seen} until an event of {@code type}; returns it. */
-  Event until(List<Event> seen, String type) throws InterruptedException {
+  public Event until(List<Event> seen, String type) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       long left = deadline - System.nanoTime();

@@ -108,6 +108,28 @@ public final class EngineBenchmark {
     }
   }
 
+  /** Sleeps for a month: the million sleepers. */
+  @Workflow(name = "bench-month")
+  public static class MonthSleeper extends WorkflowEntrypoint<Integer, Integer> {
+    @Override
+    public Integer run(WorkflowEvent<Integer> event, WorkflowStep step) {
+      step.sleep("a month", Duration.ofDays(30));
+      return 0;
+    }
+  }
+
+  /** Sleeps until the epoch millisecond in its payload (the same for many); records the lateness. */
+  @Workflow(name = "bench-due")
+  public static class DueAt extends WorkflowEntrypoint<Long, Long> {
+    @Override
+    public Long run(WorkflowEvent<Long> event, WorkflowStep step) {
+      step.sleepUntil("until", Instant.ofEpochMilli(event.payload()));
+      long late = System.currentTimeMillis() - event.payload();
+      MARKS.putIfAbsent(event.instanceId(), late);
+      return late;
+    }
+  }
+
   /** Sleeps until a due time recorded in a step (now + payload ms); records the lateness. */
   @Workflow(name = "bench-wake")
   public static class Wake extends WorkflowEntrypoint<Integer, Long> {
@@ -139,6 +161,8 @@ public final class EngineBenchmark {
   private int pool = 32;
   private int throughput = 1000;
   private int sleepers = 10_000;
+  private int million = 1_000_000;
+  private int dueAtOnce = 10_000;
   private int creators = 8;
   private List<String> only = List.of();
   private boolean profile;
@@ -158,6 +182,8 @@ public final class EngineBenchmark {
         case "--pool" -> b.pool = Integer.parseInt(args[++i]);
         case "--throughput" -> b.throughput = Integer.parseInt(args[++i]);
         case "--sleepers" -> b.sleepers = Integer.parseInt(args[++i]);
+        case "--million" -> b.million = Integer.parseInt(args[++i]);
+        case "--due" -> b.dueAtOnce = Integer.parseInt(args[++i]);
         case "--creators" -> b.creators = Integer.parseInt(args[++i]);
         case "--profile" -> b.profile = true;
         case "--async-commit" -> b.asyncCommit = true;
@@ -290,7 +316,9 @@ public final class EngineBenchmark {
     private final ExecutorService turns;
     private final ExecutorService branches;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final WorkflowEngine engine;
+    private WorkflowEngine engine;
+    private final WorkflowRegistry registry;
+    private final EngineConfig config;
     private final boolean postgres;
     String describe;
     String profileText = "";
@@ -311,12 +339,14 @@ public final class EngineBenchmark {
       this.ds = new CountingDataSource(pooled);
       this.emf = LocalPersistence.create(ds);
       this.tx = new CountingTransactor(new LocalTransactor(emf));
-      WorkflowRegistry registry = new WorkflowRegistry();
+      registry = new WorkflowRegistry();
       registry.register(WorkflowDefinition.of(Steps.class, Steps::new));
       registry.register(WorkflowDefinition.of(Sleeper.class, Sleeper::new));
+      registry.register(WorkflowDefinition.of(MonthSleeper.class, MonthSleeper::new));
+      registry.register(WorkflowDefinition.of(DueAt.class, DueAt::new));
       registry.register(WorkflowDefinition.of(Wake.class, Wake::new));
       registry.register(WorkflowDefinition.of(Event.class, Event::new));
-      EngineConfig config = EngineConfig.defaults("bench-" + (postgres ? "pg" : "h2"))
+      config = EngineConfig.defaults("bench-" + (postgres ? "pg" : "h2"))
           .withWorkers(o.workers).withJournalWriters(o.journalWriters);
       turns = Executors.newFixedThreadPool(o.workers, daemon("sf-turn"));
       branches = Executors.newCachedThreadPool(daemon("sf-branch"));
@@ -495,6 +525,9 @@ public final class EngineBenchmark {
       }
       if (on("sleepers")) {
         sleeping(r);
+      }
+      if (o.only.contains("million")) { // never by default: it takes many minutes
+        millionSleepers(r);
       }
       r.put("load average (1 min) at end", loadAverage());
       if (failures.get() > 0) {
@@ -862,6 +895,114 @@ public final class EngineBenchmark {
           + ")";
       log("1-step workflow create -> complete while " + n + " sleep: " + s);
       r.put("3. new workflow latency while sleeping", s);
+    }
+
+    /**
+     * 7. A million sleepers (issue 13): {@code --million N} instances asleep for a month, added
+     * with createBatch; heap and threads as they are added; a new instance's create -> complete
+     * while they sleep; {@code --due N} instances due at the same moment, their lateness; and a
+     * second engine started on the same database, the time until it runs new work.
+     */
+    private void millionSleepers(Map<String, String> r) throws Exception {
+      quiesce();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      int n = o.million;
+      int batchSize = 100; // createBatch takes up to 100 per call
+      sleepStarts.set(0);
+      long heap0 = usedHeapAfterGc(memory);
+      int threads0 = threads.getThreadCount();
+      StringBuilder heapCurve = new StringBuilder((heap0 >> 20) + " MiB at 0");
+      WorkflowClient<Integer> months = client("bench-month");
+      long t0 = System.nanoTime();
+      int checkpoint = Math.max(n / 4, 1);
+      for (int i = 0; i < n; i += batchSize) {
+        List<WorkflowClient.NewInstance<Integer>> batch = new ArrayList<>();
+        for (int j = i; j < Math.min(n, i + batchSize); j++) {
+          batch.add(new WorkflowClient.NewInstance<>(null, 0));
+        }
+        months.createBatch(batch);
+        int made = Math.min(n, i + batchSize);
+        // keep the backlog of instances not yet asleep bounded, as a steady stream of users would
+        while (made - sleepStarts.get() > 50_000) {
+          Thread.sleep(50);
+        }
+        if (made % checkpoint == 0 || made == n) {
+          while (sleepStarts.get() < made) {
+            Thread.sleep(50);
+          }
+          quiesce();
+          long h = usedHeapAfterGc(memory);
+          heapCurve.append(", ").append(h >> 20).append(" MiB at ").append(made);
+          log(made + " asleep after " + f1((System.nanoTime() - t0) / 1e9) + " s; heap "
+              + (h >> 20) + " MiB; threads " + threads.getThreadCount());
+        }
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      long heapN = usedHeapAfterGc(memory);
+      int threadsN = threads.getThreadCount();
+      r.put("7. sleepers asleep (month), set up in", n + " in " + f0(secs) + " s ("
+          + f0(n / secs) + " /s)");
+      r.put("7. heap as they were added (after GC)", heapCurve.toString());
+      r.put("7. heap per sleeper", f0((heapN - heap0) / (double) n) + " bytes");
+      r.put("7. live threads before -> after", threads0 + " -> " + threadsN);
+
+      long[] lat = new long[20];
+      for (int i = 0; i < lat.length; i++) {
+        expect(1);
+        long s0 = System.nanoTime();
+        WorkflowInstance w = client("bench-steps").create(1);
+        await(Duration.ofSeconds(60), "a new workflow while a million sleep");
+        lat[i] = done.get(w.id()) - s0;
+        Thread.sleep(50);
+      }
+      Arrays.sort(lat);
+      String fresh = f2(lat[lat.length / 2] / 1e6) + " ms (max " + f2(lat[lat.length - 1] / 1e6)
+          + ")";
+      log("1-step create -> complete while " + n + " sleep: " + fresh);
+      r.put("7. 1-step create -> complete while they sleep, p50", fresh);
+
+      // --due instances due at one moment, far enough ahead for all of them to be asleep by then
+      int due = o.dueAtOnce;
+      MARKS.clear();
+      expect(due);
+      WorkflowClient<Long> dueClient = engine.client("bench-due");
+      long at = System.currentTimeMillis() + 60_000;
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < due; i += batchSize) {
+        List<WorkflowClient.NewInstance<Long>> batch = new ArrayList<>();
+        for (int j = i; j < Math.min(due, i + batchSize); j++) {
+          batch.add(new WorkflowClient.NewInstance<>(null, at));
+        }
+        dueClient.createBatch(batch).forEach(w -> ids.add(w.id()));
+      }
+      long setUp = at - System.currentTimeMillis();
+      await(Duration.ofMinutes(10), "instances due at once");
+      long[] late = ids.stream().mapToLong(MARKS::get).sorted().toArray();
+      String lateness = late[late.length / 2] + " / " + pct(late, 0.99) + " ms (max "
+          + late[late.length - 1] + ")";
+      log(due + " due at once among " + n + " sleepers: lateness " + lateness
+          + " (created with " + setUp + " ms to spare)");
+      r.put("7. " + due + " due at once: lateness p50 / p99", lateness);
+      quiesce();
+
+      // a second engine that finds them in its database
+      engine.stop(2000);
+      long s0 = System.nanoTime();
+      Clock clock = Clock.systemUTC();
+      engine = new WorkflowEngine(config, registry, tx,
+          new ScheduledWakeUpTimer(scheduler, clock), turns, branches, scheduler, clock);
+      engine.addListener(this::onEvent);
+      engine.start();
+      long started = System.nanoTime();
+      expect(1);
+      client("bench-steps").create(1);
+      await(Duration.ofMinutes(2), "first workflow of the second engine");
+      long firstDone = System.nanoTime();
+      String restart = ms(started - s0) + " ms to start, " + ms(firstDone - s0)
+          + " ms to a completed new instance";
+      log("second engine on the same database: " + restart);
+      r.put("7. start-up with them in the database", restart);
     }
 
     private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {

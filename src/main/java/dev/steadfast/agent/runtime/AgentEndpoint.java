@@ -49,7 +49,15 @@ public class AgentEndpoint extends Endpoint {
     try {
       c = rt.connect(ctx, wire);
     } catch (AgentElsewhereException e) {
-      wire.close(CloseCodes.TRY_AGAIN_LATER, "Agent is live on another server");
+      // live on another server, perhaps one that just died: wait for its lease, holding what the
+      // client sends meanwhile
+      Held held = new Held(wire);
+      session.addMessageHandler(String.class, held::text);
+      session.addMessageHandler(PongMessage.class, p -> held.seen());
+      rt.connectWhenFree(ctx, wire, session::isOpen, s -> {
+        client = s;
+        held.attach(s, session.isOpen());
+      });
       return;
     }
     if (c == null) {
@@ -58,6 +66,54 @@ public class AgentEndpoint extends Endpoint {
     client = c;
     session.addMessageHandler(String.class, c::text);
     session.addMessageHandler(PongMessage.class, p -> c.seen());
+  }
+
+  /**
+   * The frames of a connection waiting for its agent, handed over in order once it is live
+   * here. At most {@link #HELD_FRAMES}: a client that sends more before it is answered is closed
+   * with 1013.
+   */
+  static final class Held {
+    static final int HELD_FRAMES = 256;
+    private final Wire wire;
+    private final java.util.ArrayDeque<String> frames = new java.util.ArrayDeque<>();
+    private ClientSession session;
+    private boolean gaveUp;
+
+    Held(Wire wire) {
+      this.wire = wire;
+    }
+
+    synchronized void text(String frame) {
+      if (session != null) {
+        session.text(frame);
+      } else if (frames.size() >= HELD_FRAMES) {
+        if (!gaveUp) {
+          gaveUp = true;
+          wire.close(CloseCodes.TRY_AGAIN_LATER, "Too many messages before the agent was ready");
+        }
+      } else {
+        frames.add(frame);
+      }
+    }
+
+    synchronized void seen() {
+      if (session != null) {
+        session.seen();
+      }
+    }
+
+    /** The agent is live here now: what was held goes to {@code s}, then every later frame. */
+    synchronized void attach(ClientSession s, boolean open) {
+      session = s;
+      if (!open || gaveUp) {
+        s.closed(CloseCodes.GOING_AWAY, "closed while waiting for the agent");
+        return;
+      }
+      for (String f = frames.poll(); f != null; f = frames.poll()) {
+        s.text(f);
+      }
+    }
   }
 
   /** Why this connection is refused, or null to admit it. */

@@ -382,6 +382,44 @@ public final class AgentRuntime {
     return s;
   }
 
+  /**
+   * {@link #connect}, for a connection whose agent is live on another server: keeps trying, every
+   * half second or so, for as long as that server's lease could still hold after it died (the
+   * lease and two seconds), so that a client whose server went away is served by this one as soon
+   * as the agent is free, rather than sent away. (The {@code agents} client resets its
+   * {@code ready} promise when a connection closes, so a client awaiting {@code ready} across a
+   * refused first connection would wait for ever.) {@code onConnected} gets the session; when the
+   * other server still holds the agent at the end, or {@code open} says the client left, the
+   * connection is closed with 1013 (it may come back) and {@code onConnected} is not called.
+   */
+  public void connectWhenFree(ConnectContext ctx, Wire wire, java.util.function.BooleanSupplier open,
+      java.util.function.Consumer<ClientSession> onConnected) {
+    long deadline = System.nanoTime() + (leaseMillis + 2_000) * 1_000_000L;
+    long every = Math.max(50, Math.min(500, leaseMillis / 10));
+    Runnable[] attempt = new Runnable[1];
+    attempt[0] = () -> {
+      if (!open.getAsBoolean()) {
+        return;
+      }
+      try {
+        ClientSession s = connect(ctx, wire);
+        if (s != null) {
+          onConnected.accept(s);
+        }
+      } catch (AgentElsewhereException stillHeld) {
+        if (System.nanoTime() - deadline > 0) {
+          wire.close(CloseCodes.TRY_AGAIN_LATER, "Agent is live on another server");
+        } else {
+          scheduler.schedule(() -> workers.execute(attempt[0]), every, TimeUnit.MILLISECONDS);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not connect to agent " + ctx.agent() + "/" + ctx.name(), e);
+        wire.close(CloseCodes.TRY_AGAIN_LATER, "Agent unavailable");
+      }
+    };
+    scheduler.schedule(() -> workers.execute(attempt[0]), every, TimeUnit.MILLISECONDS);
+  }
+
   /** A session counted by {@link #connect} ended. */
   void disconnected() {
     connections.decrementAndGet();

@@ -53,6 +53,12 @@ public final class AgentLeases {
     if (updated > 0) {
       return null;
     }
+    // held by a live owner (the common case of a refusal): say who, without an INSERT that
+    // would fail and have the JPA provider log the duplicate key as an ERROR each time
+    Object live = holderOf(agent, name);
+    if (live != null) {
+      return live.toString();
+    }
     try {
       tx.inTransaction(em -> em.createNativeQuery(
               "INSERT INTO sf_agent_owner (agent, name, owner, lease_until) VALUES (?1, ?2, ?3, "
@@ -62,10 +68,7 @@ public final class AgentLeases {
       return null;
     } catch (PersistenceException | IllegalStateException raced) {
       // a live row (the update found it held), or another server inserted it just now
-      Object holder = tx.inTransaction(em -> em.createNativeQuery(
-              "SELECT owner FROM sf_agent_owner WHERE agent = ?1 AND name = ?2")
-          .setParameter(1, agent).setParameter(2, name).getResultList().stream()
-          .findFirst().orElse(null));
+      Object holder = holderOf(agent, name);
       if (holder == null) {
         if (mayRetry) {
           return FREED; // released between our INSERT and this read
@@ -74,6 +77,13 @@ public final class AgentLeases {
       }
       return holder.toString();
     }
+  }
+
+  private Object holderOf(String agent, String name) {
+    return tx.inTransaction(em -> em.createNativeQuery(
+            "SELECT owner FROM sf_agent_owner WHERE agent = ?1 AND name = ?2")
+        .setParameter(1, agent).setParameter(2, name).getResultList().stream()
+        .findFirst().orElse(null));
   }
 
   /** Extends every lease {@code owner} holds to {@code leaseMillis} from now; returns how many. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.agent.Agent;
+import dev.steadfast.agent.ConnectContext;
 import dev.steadfast.agent.store.AgentPersistence;
 import dev.steadfast.workflow.engine.Databases;
 import jakarta.persistence.EntityManagerFactory;
@@ -87,6 +88,50 @@ class AgentOwnershipTest {
     a.stop();
     FakeWire w = FakeWire.connect(b, "plain-agent", "shared", "c", Map.of());
     w.await("{\"type\":\"cf_agent_state\",\"state\":{\"n\":1}}");
+  }
+
+  @Test
+  void aClientOfADeadServersAgentIsServedOnceTheLeaseRunsOutWithWhatItSentMeanwhile() {
+    AgentRuntime a = server("server-a", Clock.systemUTC(), 600_000, Duration.ofSeconds(2));
+    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, Duration.ofSeconds(2));
+    a.instance("plain-agent", "failover").setState(Map.of("n", 7));
+    a.abandon(); // a dies holding it: nothing released, its lease runs out on its own
+    long t0 = System.nanoTime();
+    FakeWire w = new FakeWire();
+    AgentEndpoint.Held held = new AgentEndpoint.Held(w);
+    java.util.concurrent.atomic.AtomicReference<ClientSession> served =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    b.connectWhenFree(new ConnectContext("plain-agent", "failover", "c", Map.of(), Map.of()), w,
+        () -> true, s -> {
+          served.set(s);
+          held.attach(s, true);
+        });
+    // the client does not wait for the state before it calls: held until the agent is live here
+    held.text("{\"type\":\"rpc\",\"id\":\"r1\",\"method\":\"put\",\"args\":[{\"n\":8}]}");
+    w.await("{\"type\":\"cf_agent_state\",\"state\":{\"n\":7}}");
+    assertNull(w.closedWith, "not sent away while the dead server's lease ran out");
+    assertTrue(System.nanoTime() - t0 >= 1_000_000_000L, "served only once the lease ran out");
+    w.await(f -> f.contains("\"id\":\"r1\"") && f.contains("\"success\":true"));
+    w.await("{\"type\":\"cf_agent_state\",\"state\":{\"n\":8}}");
+    assertNotNull(served.get());
+  }
+
+  @Test
+  void aClientOfALiveServersAgentIsSentAwayWith1013OnceTheWaitIsOver() {
+    AgentRuntime a = server("server-a", Clock.systemUTC(), 600_000, Duration.ofSeconds(1));
+    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, Duration.ofSeconds(1));
+    a.instance("plain-agent", "busy").setState(Map.of("n", 1)); // a lives and renews
+    FakeWire w = new FakeWire();
+    java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+    b.connectWhenFree(new ConnectContext("plain-agent", "busy", "c", Map.of(), Map.of()), w,
+        () -> true, s -> served.set(true));
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (w.closedWith == null && System.nanoTime() < end) {
+      FakeWire.sleep(20);
+    }
+    assertEquals(1013, w.closedWith);
+    assertTrue(!served.get() && w.frames.isEmpty(), "never served: " + w.frames);
+    assertEquals(0, b.connectionCount());
   }
 
   @Test
