@@ -18,13 +18,16 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Test;
+import dev.steadfast.testing.ServerKind;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Steadfast as a library: a user's own WAR (package {@code com.example.shop}: a workflow, a CDI
  * bean, a servlet) with the library jar {@code target/steadfast-lib.jar} and the runtime
- * dependencies it brings in WEB-INF/lib, run on Payara Micro as a process, configured by
- * environment variables only.
+ * dependencies it brings in WEB-INF/lib, run on Payara Micro and on WildFly as a process,
+ * configured by environment variables only.
  */
 class UserWarIT {
   /** The WAR a user's Maven build would produce (see docs/library.md). */
@@ -47,11 +50,14 @@ class UserWarIT {
     return file;
   }
 
-  @Test
-  void aUserWarRunsItsOwnWorkflow() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = ServerKind.class, names = {"PAYARA_MICRO", "WILDFLY"})
+  void aUserWarRunsItsOwnWorkflow(ServerKind kind) throws Exception {
+    Assumptions.assumeTrue(kind == ServerKind.PAYARA_MICRO || kind.isSelected(),
+        () -> kind + " skipped: -Dsteadfast.it.servers does not name it");
     File war = userWar();
-    Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war"));
-    try (ServerProcess payara = new ServerProcess(war.toPath(), data).contextRoot("/shop")
+    Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war-" + kind));
+    try (ServerProcess payara = new ServerProcess(kind, war.toPath(), data).contextRoot("/shop")
         .env("STEADFAST_API_ENABLED", "false")) {
       payara.start();
       // the application's own /agents/... path is not an agent route of the library
@@ -68,7 +74,8 @@ class UserWarIT {
           .header("Authorization", "Bearer " + ServerProcess.TOKEN).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(404, api.statusCode(), api::body);
-      String health = payara.call("/health/ready", null).body();
+      String health = Http.client().send(HttpRequest.newBuilder(URI.create(payara.readyUrl()))
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(health.matches("(?s).*\"workflows\"\\s*:\\s*\"?1\"?.*"),
           () -> "only the user's workflow is deployed, no demo: " + health);
 
