@@ -75,6 +75,7 @@ public final class ServersBenchmark {
       System.out.println("[servers] " + kind + ": ready in " + first);
       Thread.sleep(10_000); // idle: nothing runs, the start-up's garbage may be collected
       String rss = (rssKib(server.pid()) / 1024) + " MiB";
+      System.out.println("[servers] " + kind + ": RSS at idle " + rss);
       ApiClient api = new ApiClient(server.apiBase() + "/accounts/bench", ServerProcess.TOKEN);
       StringJoiner items = new StringJoiner(",", "[", "]");
       for (int i = 0; i < 998; i++) {
