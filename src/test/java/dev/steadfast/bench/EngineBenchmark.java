@@ -880,13 +880,18 @@ public final class EngineBenchmark {
       r.put("3. heap per sleeping instance", f0((heapAfter - heapBefore) / (double) n)
           + " bytes (" + ((heapAfter - heapBefore) >> 10) + " KiB total)");
       r.put("3. live threads before -> after", threadsBefore + " -> " + threadsAfter);
-      // new short work while they sleep
+      String s = freshWork(n);
+      r.put("3. new workflow latency while sleeping", s);
+    }
+
+    /** Twenty new 1-step instances one after another while {@code n} sleep: create -> complete. */
+    private String freshWork(int n) throws InterruptedException {
       long[] lat = new long[20];
       for (int i = 0; i < lat.length; i++) {
         expect(1);
         long s0 = System.nanoTime();
         WorkflowInstance w = client("bench-steps").create(1);
-        await(Duration.ofSeconds(30), "short workflow while sleeping");
+        await(Duration.ofSeconds(60), "a new workflow while " + n + " sleep");
         lat[i] = done.get(w.id()) - s0;
         Thread.sleep(20);
       }
@@ -894,7 +899,7 @@ public final class EngineBenchmark {
       String s = f2(lat[lat.length / 2] / 1e6) + " ms (max " + f2(lat[lat.length - 1] / 1e6)
           + ")";
       log("1-step workflow create -> complete while " + n + " sleep: " + s);
-      r.put("3. new workflow latency while sleeping", s);
+      return s;
     }
 
     /**
@@ -947,19 +952,7 @@ public final class EngineBenchmark {
       r.put("7. heap per sleeper", f0((heapN - heap0) / (double) n) + " bytes");
       r.put("7. live threads before -> after", threads0 + " -> " + threadsN);
 
-      long[] lat = new long[20];
-      for (int i = 0; i < lat.length; i++) {
-        expect(1);
-        long s0 = System.nanoTime();
-        WorkflowInstance w = client("bench-steps").create(1);
-        await(Duration.ofSeconds(60), "a new workflow while a million sleep");
-        lat[i] = done.get(w.id()) - s0;
-        Thread.sleep(50);
-      }
-      Arrays.sort(lat);
-      String fresh = f2(lat[lat.length / 2] / 1e6) + " ms (max " + f2(lat[lat.length - 1] / 1e6)
-          + ")";
-      log("1-step create -> complete while " + n + " sleep: " + fresh);
+      String fresh = freshWork(n);
       r.put("7. 1-step create -> complete while they sleep, p50", fresh);
 
       // --due instances due at one moment, far enough ahead for all of them to be asleep by then

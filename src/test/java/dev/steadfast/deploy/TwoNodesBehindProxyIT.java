@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadfast.api.Sse;
+import dev.steadfast.testing.AgentsSmoke;
 import dev.steadfast.testing.ApiClient;
 import dev.steadfast.testing.Http;
 import dev.steadfast.testing.Npm;
@@ -20,7 +21,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,14 +39,12 @@ import org.junit.jupiter.api.Test;
 class TwoNodesBehindProxyIT {
   static final String ACCOUNT = "proxied";
   static final String DEMO_TOKEN = "proxy-demo-token";
-  static final Path AGENTS_E2E =
-      Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("src/test/e2e/agents");
 
   @Test
   void apiEventStreamAndAgentsPassTheProxyAndSurviveANode() throws Exception {
     Path nginx = Path.of("/usr/sbin/nginx");
     assertTrue(Files.isExecutable(nginx), "nginx is Debian's package nginx (.ci/run installs it)");
-    Npm.install(AGENTS_E2E, "agents");
+    Npm.install(AgentsSmoke.DIR, "agents");
     Path base = ServerProcess.newDataDir("proxy").getParent();
     Path pgData = Files.createDirectories(base.resolve("pg"));
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(pgData)
@@ -216,20 +214,10 @@ class TwoNodesBehindProxyIT {
     throw new AssertionError(id + " did not become " + expected + ": " + s);
   }
 
-  /** src/test/e2e/agents/smoke.mjs through the proxy; its exit code. */
+  /** src/test/e2e/agents/smoke.mjs through the proxy, with the client's connection log. */
   private static int agents(Path base, int port, String phase, String name, String nonce)
       throws Exception {
-    Path log = base.resolve("agents-" + phase + ".log");
-    ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "smoke.mjs")
-        .directory(AGENTS_E2E.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(Map.of("STEADFAST_HOST", "127.0.0.1:" + port,
-        "STEADFAST_TOKEN", DEMO_TOKEN, "E2E_PHASE", phase, "E2E_NAME", name, "E2E_NONCE", nonce, "E2E_DEBUG", "1"));
-    Process p = pb.start();
-    boolean done = p.waitFor(120, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    System.out.println(Files.readString(log));
-    return done ? p.exitValue() : -1;
+    return AgentsSmoke.run(base.resolve("agents-" + phase + ".log"), "127.0.0.1:" + port,
+        DEMO_TOKEN, phase, name, nonce, true);
   }
 }

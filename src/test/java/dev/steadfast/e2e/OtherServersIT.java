@@ -3,6 +3,7 @@ package dev.steadfast.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadfast.testing.AgentsSmoke;
 import dev.steadfast.testing.ApiClient;
 import dev.steadfast.testing.Npm;
 import dev.steadfast.testing.ServerKind;
@@ -11,9 +12,7 @@ import dev.steadfast.testing.Wrangler;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,8 +34,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class OtherServersIT {
   static final String ACCOUNT = "servers";
-  static final Path AGENTS_E2E =
-      Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("src/test/e2e/agents");
 
   @ParameterizedTest
   @EnumSource(value = ServerKind.class, names = {"WILDFLY", "PAYARA_SERVER"})
@@ -46,7 +43,7 @@ class OtherServersIT {
     assertTrue(kind.isInstalled(), () -> kind + " is not installed at " + kind.home()
         + ": run `mvn package` (it unpacks the server), or pass -Dsteadfast.it.servers=micro");
     Path wranglerDir = Wrangler.installed();
-    Npm.install(AGENTS_E2E, "agents");
+    Npm.install(AgentsSmoke.DIR, "agents");
     String nonce = "n-" + UUID.randomUUID();
     String agentName = "servers-" + kind.id();
 
@@ -141,19 +138,9 @@ class OtherServersIT {
     throw new AssertionError(workflow + "/" + id + " did not become " + expected + ": " + r);
   }
 
-  /** Runs src/test/e2e/agents/smoke.mjs (node's test runner) in {@code phase}; its exit code. */
+  /** src/test/e2e/agents/smoke.mjs in {@code phase} against {@code server}; its exit code. */
   static int node(ServerProcess server, String phase, String name, String nonce) throws Exception {
-    Path log = server.dataDir().resolveSibling("node-" + phase + ".log");
-    ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "smoke.mjs")
-        .directory(AGENTS_E2E.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(Map.of("STEADFAST_HOST", "127.0.0.1:" + server.port(),
-        "STEADFAST_TOKEN", "secret", "E2E_PHASE", phase, "E2E_NAME", name, "E2E_NONCE", nonce));
-    Process p = pb.start();
-    boolean done = p.waitFor(120, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    System.out.println(Files.readString(log));
-    return done ? p.exitValue() : -1;
+    return AgentsSmoke.run(server.dataDir().resolveSibling("node-" + phase + ".log"),
+        "127.0.0.1:" + server.port(), "secret", phase, name, nonce, false);
   }
 }

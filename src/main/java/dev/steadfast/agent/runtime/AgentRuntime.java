@@ -388,14 +388,17 @@ public final class AgentRuntime {
    * lease and two seconds), so that a client whose server went away is served by this one as soon
    * as the agent is free, rather than sent away. (The {@code agents} client resets its
    * {@code ready} promise when a connection closes, so a client awaiting {@code ready} across a
-   * refused first connection would wait for ever.) {@code onConnected} gets the session; when the
-   * other server still holds the agent at the end, or {@code open} says the client left, the
-   * connection is closed with 1013 (it may come back) and {@code onConnected} is not called.
+   * refused first connection would wait for ever.) {@code onConnected} gets the session. When
+   * the other server renews its lease meanwhile (it is alive: the client reached the wrong
+   * server) or still holds the agent at the end, the connection is closed with 1013 (it may come
+   * back) and {@code onConnected} is not called; nor when {@code open} says the client left.
    */
   public void connectWhenFree(ConnectContext ctx, Wire wire, java.util.function.BooleanSupplier open,
       java.util.function.Consumer<ClientSession> onConnected) {
     long deadline = System.nanoTime() + (leaseMillis + 2_000) * 1_000_000L;
     long every = Math.max(50, Math.min(500, leaseMillis / 10));
+    String kebab = ctx.agent();
+    Long[] firstSeen = {leases.leaseUntil(kebab, ctx.name())};
     Runnable[] attempt = new Runnable[1];
     attempt[0] = () -> {
       if (!open.getAsBoolean()) {
@@ -407,7 +410,13 @@ public final class AgentRuntime {
           onConnected.accept(s);
         }
       } catch (AgentElsewhereException stillHeld) {
-        if (System.nanoTime() - deadline > 0) {
+        Long until = leases.leaseUntil(kebab, ctx.name());
+        boolean renewed = until != null && firstSeen[0] != null && until > firstSeen[0];
+        if (firstSeen[0] == null) {
+          firstSeen[0] = until;
+        }
+        if (renewed || System.nanoTime() - deadline > 0) {
+          // the holder renewed its lease, so it is alive: no use waiting for it
           wire.close(CloseCodes.TRY_AGAIN_LATER, "Agent is live on another server");
         } else {
           scheduler.schedule(() -> workers.execute(attempt[0]), every, TimeUnit.MILLISECONDS);

@@ -79,6 +79,18 @@ public final class AgentLeases {
     }
   }
 
+  /**
+   * When the lease on an instance runs out, in the database's milliseconds, or null when nobody
+   * holds it: a holder that renews moves it forward (it is alive).
+   */
+  public Long leaseUntil(String agent, String name) {
+    Object v = tx.inTransaction(em -> em.createNativeQuery(
+            "SELECT lease_until FROM sf_agent_owner WHERE agent = ?1 AND name = ?2")
+        .setParameter(1, agent).setParameter(2, name).getResultList().stream()
+        .findFirst().orElse(null));
+    return v == null ? null : ((Number) v).longValue();
+  }
+
   private Object holderOf(String agent, String name) {
     return tx.inTransaction(em -> em.createNativeQuery(
             "SELECT owner FROM sf_agent_owner WHERE agent = ?1 AND name = ?2")

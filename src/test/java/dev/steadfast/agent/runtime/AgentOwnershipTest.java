@@ -117,10 +117,12 @@ class AgentOwnershipTest {
   }
 
   @Test
-  void aClientOfALiveServersAgentIsSentAwayWith1013OnceTheWaitIsOver() {
-    AgentRuntime a = server("server-a", Clock.systemUTC(), 600_000, Duration.ofSeconds(1));
-    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, Duration.ofSeconds(1));
+  void aClientOfALiveServersAgentIsSentAwayWith1013OnceItsLeaseIsRenewed() {
+    // a 6 s lease, renewed every 2 s: a dead holder would be waited for 8 s
+    AgentRuntime a = server("server-a", Clock.systemUTC(), 600_000, Duration.ofSeconds(6));
+    AgentRuntime b = server("server-b", Clock.systemUTC(), 600_000, Duration.ofSeconds(6));
     a.instance("plain-agent", "busy").setState(Map.of("n", 1)); // a lives and renews
+    long t0 = System.nanoTime();
     FakeWire w = new FakeWire();
     java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
     b.connectWhenFree(new ConnectContext("plain-agent", "busy", "c", Map.of(), Map.of()), w,
@@ -130,6 +132,8 @@ class AgentOwnershipTest {
       FakeWire.sleep(20);
     }
     assertEquals(1013, w.closedWith);
+    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(6).toNanos(),
+        "sent away once the holder renewed, not after waiting out its lease");
     assertTrue(!served.get() && w.frames.isEmpty(), "never served: " + w.frames);
     assertEquals(0, b.connectionCount());
   }
