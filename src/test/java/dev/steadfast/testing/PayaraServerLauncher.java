@@ -61,7 +61,7 @@ final class PayaraServerLauncher implements ServerLauncher {
   private void install(Path domain, Launch l) throws IOException {
     copyTree(home.resolve("glassfish/domains/domain1"), domain);
     Path xml = domain.resolve("config/domain.xml");
-    Files.writeString(xml, withPortProperties(Files.readString(xml)));
+    Files.writeString(xml, withEagerConfig(withPortProperties(Files.readString(xml))));
     Files.writeString(postBoot, "deploy --contextroot " + l.contextRoot() + " --name steadfast "
         + l.war() + "\n");
   }
@@ -84,6 +84,36 @@ final class PayaraServerLauncher implements ServerLauncher {
     server = server.replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
         .replace("<network-listener port=", "<network-listener address=\"127.0.0.1\" port=");
     return domainXml.substring(0, start) + server + domainXml.substring(end);
+  }
+
+  /**
+   * domain.xml with the configuration elements Payara would otherwise add to server-config on
+   * first use, while the application deploys: it adds them holding a lock of its configuration
+   * modules, and its JMS configuration listener, finding no {@code jms-service} in server-config,
+   * waits for that lock to add its own, until hk2's 200-second listener timeout (docs/deploy.md,
+   * "Payara Server"). The elements are Payara's defaults.
+   */
+  static String withEagerConfig(String domainXml) {
+    int start = domainXml.indexOf("<config name=\"server-config\"");
+    int end = domainXml.indexOf("</config>", start);
+    if (start < 0 || end < 0) {
+      throw new IllegalStateException("no server-config in domain.xml");
+    }
+    String server = domainXml.substring(start, end);
+    StringBuilder add = new StringBuilder();
+    if (!server.contains("<jms-service")) {
+      add.append("      <jms-service default-jms-host=\"default_JMS_host\" type=\"EMBEDDED\">\n")
+          .append("        <jms-host port=\"${JMS_PROVIDER_PORT}\" name=\"default_JMS_host\"")
+          .append(" host=\"localhost\"></jms-host>\n")
+          .append("      </jms-service>\n");
+    }
+    for (String element : new String[] {"cdi-service", "microprofile-openapi-configuration",
+        "jdbc-config-source-configuration"}) {
+      if (!server.contains("<" + element)) {
+        add.append("      <").append(element).append("></").append(element).append(">\n");
+      }
+    }
+    return domainXml.substring(0, end) + add + domainXml.substring(end);
   }
 
   /** The server's JVM command line, as asadmin would launch it (without reading stdin). */
