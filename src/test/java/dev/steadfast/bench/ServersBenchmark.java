@@ -29,8 +29,8 @@ import java.util.StringJoiner;
  * </pre>
  *
  * Each server gets a fresh data directory, so Payara Server's figure is the first start of a new
- * domain (docs/deploy.md: a Payara bug adds about 3.5 minutes to it); the second start of the
- * same domain is printed too.
+ * domain (its launcher prepares domain.xml against a Payara bug that adds about 3.5 minutes to
+ * it otherwise: docs/deploy.md); the second start of the same domain is printed too.
  */
 public final class ServersBenchmark {
   private ServersBenchmark() {}
