@@ -178,6 +178,11 @@ class AgentOwnershipTest {
     // and a let go of its copy: the next lookup is refused, its client told to reconnect
     assertNull(a.liveInstance("plain-agent", "split"));
     assertThrows(AgentElsewhereException.class, () -> a.instance("plain-agent", "split"));
+    // the close frame goes out through the connection's writer, after what was queued before it
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (client.closedWith == null && System.nanoTime() < end) {
+      FakeWire.sleep(10);
+    }
     assertEquals(Integer.valueOf(1001), client.closedWith, "the client reconnects elsewhere");
   }
 
