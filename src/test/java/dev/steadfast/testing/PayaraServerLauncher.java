@@ -61,45 +61,44 @@ final class PayaraServerLauncher implements ServerLauncher {
   private void install(Path domain, Launch l) throws IOException {
     copyTree(home.resolve("glassfish/domains/domain1"), domain);
     Path xml = domain.resolve("config/domain.xml");
-    Files.writeString(xml, withEagerConfig(withPortProperties(Files.readString(xml))));
+    Files.writeString(xml, inServerConfig(Files.readString(xml),
+        server -> withEagerConfig(withPortProperties(server))));
     Files.writeString(postBoot, "deploy --contextroot " + l.contextRoot() + " --name steadfast "
         + l.war() + "\n");
   }
 
   /**
-   * domain.xml with the server-config's listener ports as {@code ${it.*.port}}, bound to the
-   * loopback interface; the default-config (a template for other instances) keeps its own.
+   * domain.xml with its server-config (up to its closing tag) edited; the default-config (a
+   * template for other instances) stays as it is.
    */
-  static String withPortProperties(String domainXml) {
+  static String inServerConfig(String domainXml, java.util.function.UnaryOperator<String> edit) {
     int start = domainXml.indexOf("<config name=\"server-config\"");
     int end = domainXml.indexOf("</config>", start);
     if (start < 0 || end < 0) {
       throw new IllegalStateException("no server-config in domain.xml");
     }
-    String server = domainXml.substring(start, end);
+    return domainXml.substring(0, start) + edit.apply(domainXml.substring(start, end))
+        + domainXml.substring(end);
+  }
+
+  /** server-config with its listener ports as {@code ${it.*.port}}, bound to the loopback. */
+  static String withPortProperties(String server) {
     for (String[] p : PORTS) {
       server = server.replace("port=\"" + p[0] + "\"", "port=\"${" + p[1] + "}\"");
     }
     // loopback only, like every other server the tests start
-    server = server.replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
+    return server.replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
         .replace("<network-listener port=", "<network-listener address=\"127.0.0.1\" port=");
-    return domainXml.substring(0, start) + server + domainXml.substring(end);
   }
 
   /**
-   * domain.xml with the configuration elements Payara would otherwise add to server-config on
+   * server-config with the configuration elements Payara would otherwise add to it on
    * first use, while the application deploys: it adds them holding a lock of its configuration
    * modules, and its JMS configuration listener, finding no {@code jms-service} in server-config,
    * waits for that lock to add its own, until hk2's 200-second listener timeout (docs/deploy.md,
    * "Payara Server"). The elements are Payara's defaults.
    */
-  static String withEagerConfig(String domainXml) {
-    int start = domainXml.indexOf("<config name=\"server-config\"");
-    int end = domainXml.indexOf("</config>", start);
-    if (start < 0 || end < 0) {
-      throw new IllegalStateException("no server-config in domain.xml");
-    }
-    String server = domainXml.substring(start, end);
+  static String withEagerConfig(String server) {
     StringBuilder add = new StringBuilder();
     if (!server.contains("<jms-service")) {
       add.append("      <jms-service default-jms-host=\"default_JMS_host\" type=\"EMBEDDED\">\n")
@@ -113,7 +112,7 @@ final class PayaraServerLauncher implements ServerLauncher {
         add.append("      <").append(element).append("></").append(element).append(">\n");
       }
     }
-    return domainXml.substring(0, end) + add + domainXml.substring(end);
+    return server + add;
   }
 
   /** The server's JVM command line, as asadmin would launch it (without reading stdin). */
