@@ -31,7 +31,10 @@ final class Dispatcher {
   private final WorkflowEngine engine;
   private final Semaphore slots;
   private final Map<String, Turn> active = new ConcurrentHashMap<>();
-  /** Instances a worker is claiming now (not yet in {@link #active}). */
+  /**
+   * Instances a worker is claiming now (not yet in {@link #active}); a claimed one is put in
+   * {@link #active} before it leaves this set (see {@link #markClaimingIfIdle}).
+   */
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean pollQueued = new AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicInteger polling =
@@ -180,11 +183,29 @@ final class Dispatcher {
       backlog = true;
       return;
     }
-    if (!claiming.add(uid)) {
+    if (!markClaimingIfIdle(uid)) {
       slots.release();
       return;
     }
     claimAndRun(List.of(uid));
+  }
+
+  /**
+   * Marks {@code uid} as being claimed by this server, unless it is being claimed or a turn of it
+   * runs here. The mark comes first and the look at {@link #active} second: a turn enters {@link
+   * #active} before it leaves {@link #claiming}, so whoever gets the mark sees a turn that started
+   * meanwhile. (Looking at both first and marking afterwards let a turn start between the two
+   * looks, and a second turn of the instance started beside it.)
+   */
+  private boolean markClaimingIfIdle(String uid) {
+    if (!claiming.add(uid)) {
+      return false;
+    }
+    if (active.containsKey(uid)) {
+      claiming.remove(uid);
+      return false;
+    }
+    return true;
   }
 
   /** The wake-up: runs what is due, then arms the timer at the next due time. */
@@ -228,7 +249,7 @@ final class Dispatcher {
             backlog = true;
             break;
           }
-          if (!claiming.add(uid)) {
+          if (!markClaimingIfIdle(uid)) {
             slots.release();
             continue;
           }
