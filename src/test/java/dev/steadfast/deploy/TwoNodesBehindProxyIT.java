@@ -81,6 +81,18 @@ class TwoNodesBehindProxyIT {
               + "/events/approval", "{\"approved\":true,\"reason\":\"through nginx\"}").status());
           live.until(seen, "workflow_completed");
           assertEquals("complete", status(api, id));
+          // the state is in PostgreSQL: the instance row and its step journal
+          try (Connection c = pg.getDatabase("postgres", "steadfast").getConnection();
+              java.sql.PreparedStatement q = c.prepareStatement("SELECT i.status,"
+                  + " COUNT(s.step_key) FROM sf_instance i JOIN sf_step s"
+                  + " ON s.instance_uid = i.uid WHERE i.instance_id = ? GROUP BY i.status")) {
+            q.setString(1, id);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+              assertTrue(rs.next(), "the instance is a row in PostgreSQL");
+              assertEquals("complete", rs.getString(1));
+              assertTrue(rs.getInt(2) >= 2, "its steps are rows too: " + rs.getInt(2));
+            }
+          }
 
           // the agents client over WebSocket through the proxy
           String name = "proxied-" + UUID.randomUUID();

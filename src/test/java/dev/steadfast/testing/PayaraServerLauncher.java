@@ -61,24 +61,10 @@ final class PayaraServerLauncher implements ServerLauncher {
   private void install(Path domain, Launch l) throws IOException {
     copyTree(home.resolve("glassfish/domains/domain1"), domain);
     Path xml = domain.resolve("config/domain.xml");
-    Files.writeString(xml, inServerConfig(Files.readString(xml),
-        server -> withEagerConfig(withPortProperties(server))));
+    Files.writeString(xml, PayaraDomainXml.inServerConfig(Files.readString(xml),
+        server -> PayaraDomainXml.withEagerConfig(withPortProperties(server))));
     Files.writeString(postBoot, "deploy --contextroot " + l.contextRoot() + " --name steadfast "
         + l.war() + "\n");
-  }
-
-  /**
-   * domain.xml with its server-config (up to its closing tag) edited; the default-config (a
-   * template for other instances) stays as it is.
-   */
-  static String inServerConfig(String domainXml, java.util.function.UnaryOperator<String> edit) {
-    int start = domainXml.indexOf("<config name=\"server-config\"");
-    int end = domainXml.indexOf("</config>", start);
-    if (start < 0 || end < 0) {
-      throw new IllegalStateException("no server-config in domain.xml");
-    }
-    return domainXml.substring(0, start) + edit.apply(domainXml.substring(start, end))
-        + domainXml.substring(end);
   }
 
   /** server-config with its listener ports as {@code ${it.*.port}}, bound to the loopback. */
@@ -89,30 +75,6 @@ final class PayaraServerLauncher implements ServerLauncher {
     // loopback only, like every other server the tests start
     return server.replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
         .replace("<network-listener port=", "<network-listener address=\"127.0.0.1\" port=");
-  }
-
-  /**
-   * server-config with the configuration elements Payara would otherwise add to it on
-   * first use, while the application deploys: it adds them holding a lock of its configuration
-   * modules, and its JMS configuration listener, finding no {@code jms-service} in server-config,
-   * waits for that lock to add its own, until hk2's 200-second listener timeout (docs/deploy.md,
-   * "Payara Server"). The elements are Payara's defaults.
-   */
-  static String withEagerConfig(String server) {
-    StringBuilder add = new StringBuilder();
-    if (!server.contains("<jms-service")) {
-      add.append("      <jms-service default-jms-host=\"default_JMS_host\" type=\"EMBEDDED\">\n")
-          .append("        <jms-host port=\"${JMS_PROVIDER_PORT}\" name=\"default_JMS_host\"")
-          .append(" host=\"localhost\"></jms-host>\n")
-          .append("      </jms-service>\n");
-    }
-    for (String element : new String[] {"cdi-service", "microprofile-openapi-configuration",
-        "jdbc-config-source-configuration"}) {
-      if (!server.contains("<" + element)) {
-        add.append("      <").append(element).append("></").append(element).append(">\n");
-      }
-    }
-    return server + add;
   }
 
   /** The server's JVM command line, as asadmin would launch it (without reading stdin). */
