@@ -195,8 +195,13 @@ public class EngineBootstrap {
         + cfg.workers() + " workers, data in " + settings.dataDir());
   }
 
+  /**
+   * Stops the engine (once: a later call finds nothing to do). The container calls it at
+   * undeploy; {@link StopWithTheApplication} calls it too, because Payara Micro stopped by a
+   * signal never does (see there).
+   */
   @PreDestroy
-  void stop() {
+  public void stop() {
     current = null;
     WorkflowEngine e = engine;
     if (e != null) {

@@ -92,8 +92,13 @@ public class AgentRegistry {
     LOG.info("Steadfast agents started: " + rt.types().keySet());
   }
 
+  /**
+   * Stops the agents and lets go of their leases (once: a later call finds nothing to do). The
+   * container calls it at undeploy; {@code dev.steadfast.server.StopWithTheApplication} calls it
+   * too, because Payara Micro stopped by a signal never does.
+   */
   @PreDestroy
-  void stop() {
+  public void stop() {
     AgentRuntime rt = runtime;
     runtime = null;
     if (rt != null) {
