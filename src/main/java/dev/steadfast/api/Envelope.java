@@ -30,6 +30,15 @@ public final class Envelope {
     return json(200, b.build());
   }
 
+  /** As {@link #ok(JsonValue)} with the result already written as JSON text. */
+  static Response okJson(String result) {
+    return Response.ok(ENVELOPE_HEAD + result + "}")
+        .type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8")).build();
+  }
+
+  private static final String ENVELOPE_HEAD =
+      "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":";
+
   public static Response error(int status, int code, String message) {
     JsonObject body = Jsonp.P.createObjectBuilder()
         .add("success", false)

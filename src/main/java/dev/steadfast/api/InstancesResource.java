@@ -134,7 +134,7 @@ public class InstancesResource {
   @GET
   @Path("{id}")
   public Response details(@PathParam("name") String workflow, @PathParam("id") String id) {
-    return Envelope.ok(Wire.details(engine.view(workflow, id)));
+    return Envelope.okJson(Wire.details(engine.view(workflow, id)));
   }
 
   @PATCH

@@ -138,120 +138,124 @@ final class Wire {
         .build();
   }
 
-  /** Parsed step configs: a journal repeats a handful of them, so each is parsed once. */
-  private static final java.util.Map<String, JsonValue> CONFIGS =
+  /** Step configs as JSON text: a journal repeats a handful of them, so each is parsed once. */
+  private static final java.util.Map<String, String> CONFIGS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static JsonValue config(String text) {
+  private static String configText(String text) {
     if (text == null) {
-      return JsonValue.NULL;
+      return "null";
     }
     if (CONFIGS.size() > 1_000) {
       CONFIGS.clear();
     }
-    return CONFIGS.computeIfAbsent(text, Wire::json);
-  }
-
-  /** Instance details with the full journal, steps in the order they were first recorded. */
-  static JsonObject details(InstanceView v) {
-    InstanceRecord r = v.instance();
-    JsonArrayBuilder steps = Jsonp.P.createArrayBuilder();
-    for (StepRecord s : v.steps()) {
-      steps.add(step(s, v.attempts().getOrDefault(s.key(), List.of())));
-    }
-    if ("terminated".equals(r.status())) {
-      steps.add(Jsonp.P.createObjectBuilder().add("type", "termination")
-          .add("trigger", Jsonp.P.createObjectBuilder().add("source", "api")));
-    }
-    JsonValue success = switch (r.status()) {
-      case "complete" -> JsonValue.TRUE;
-      case "errored" -> JsonValue.FALSE;
-      default -> JsonValue.NULL;
-    };
-    return Jsonp.P.createObjectBuilder()
-        .add("status", r.status())
-        .add("params", json(r.params()))
-        .add("output", json(r.output()))
-        .add("error", error(r.errorName(), r.errorMessage()))
-        .add("queued", time(r.createdAt()))
-        .add("start", time(r.startedAt()))
-        .add("end", time(r.endedAt()))
-        .add("success", success)
-        .add("trigger", Jsonp.P.createObjectBuilder()
-            .add("source", r.triggerSource() == null ? "api" : r.triggerSource()))
-        .add("versionId", string(r.versionId()))
-        .add("rollback", rollback(v.rollback()))
-        .add("step_count", v.steps().size())
-        .add("steps", steps)
-        .build();
+    return CONFIGS.computeIfAbsent(text, t -> json(t).toString());
   }
 
   /**
-   * A do step's output as the details show it: redacted when sensitive, and abbreviated past
-   * {@link #DETAILS_OUTPUT_LIMIT} characters (the step endpoint, {@link StepOutputs}, has it
-   * whole), so one huge result does not make every details request of the instance huge.
+   * Instance details with the full journal, steps in the order they were first recorded, as the
+   * JSON text of the envelope's {@code result}. Written straight into text ({@link JsonText}): a
+   * JSON-P tree of a 1,000-step journal cost the server more than everything else in the request.
    */
-  static JsonValue output(StepRecord s) {
-    String shown = Redaction.shownResult(s);
-    if (shown != null && shown.length() > DETAILS_OUTPUT_LIMIT) {
-      return Jsonp.P.createValue(shown.substring(0, DETAILS_OUTPUT_LIMIT) + "… (abbreviated: "
-          + shown.length() + " characters of JSON; GET …/instances/{id}/step?name="
-          + s.name() + "-" + s.occurrence() + "&type=step returns it whole)");
+  static String details(InstanceView v) {
+    InstanceRecord r = v.instance();
+    JsonText j = new JsonText(512 + 400 * v.steps().size());
+    j.beginObject()
+        .name("status").value(r.status())
+        .name("params").stored(r.params())
+        .name("output").stored(r.output())
+        .name("error").error(r.errorName(), r.errorMessage())
+        .name("queued").time(r.createdAt())
+        .name("start").time(r.startedAt())
+        .name("end").time(r.endedAt())
+        .name("success").value(switch (r.status()) {
+          case "complete" -> Boolean.TRUE;
+          case "errored" -> Boolean.FALSE;
+          default -> null;
+        })
+        .name("trigger").beginObject()
+        .name("source").value(r.triggerSource() == null ? "api" : r.triggerSource()).endObject()
+        .name("versionId").value(r.versionId())
+        .name("rollback").value(rollback(v.rollback()))
+        .name("step_count").value(v.steps().size())
+        .name("steps").beginArray();
+    for (StepRecord s : v.steps()) {
+      step(j, s, v.attempts().getOrDefault(s.key(), List.of()));
     }
-    return json(shown);
+    if ("terminated".equals(r.status())) {
+      j.beginObject().name("type").value("termination")
+          .name("trigger").beginObject().name("source").value("api").endObject().endObject();
+    }
+    return j.endArray().endObject().toString();
+  }
+
+  /**
+   * A do step's output past {@link #DETAILS_OUTPUT_LIMIT} characters, as the details show it
+   * (the step endpoint, {@link StepOutputs}, has it whole), so one huge result does not make
+   * every details request of the instance huge.
+   */
+  private static String abbreviated(StepRecord s, String shown) {
+    return shown.substring(0, DETAILS_OUTPUT_LIMIT) + "… (abbreviated: " + shown.length()
+        + " characters of JSON; GET …/instances/{id}/step?name=" + s.name() + "-"
+        + s.occurrence() + "&type=step returns it whole)";
   }
 
   /** Longest step output (JSON characters) the instance details show unabbreviated: 64 KiB. */
   static final int DETAILS_OUTPUT_LIMIT = 64 * 1024;
 
-  private static JsonObject step(StepRecord s, List<AttemptRecord> attempts) {
+  private static void step(JsonText j, StepRecord s, List<AttemptRecord> attempts) {
     String name = s.name() + "-" + s.occurrence();
+    j.beginObject();
     if ("rollback".equals(s.kind())) {
       // a compensation: shown as a step (wrangler lists its attempts), named after the step it
       // undoes, which rollback_of names exactly
-      return doStep(s, attempts, Jsonp.P.createObjectBuilder().add("name", name + " (rollback)")
-          .add("rollback_of", name).add("start", time(s.startedAt())));
+      j.name("name").value(name + " (rollback)").name("rollback_of").value(name)
+          .name("start").time(s.startedAt());
+      doStep(j, s, attempts);
+      j.endObject();
+      return;
     }
-    JsonObjectBuilder b = Jsonp.P.createObjectBuilder().add("name", name).add("start", time(s.startedAt()));
+    j.name("name").value(name).name("start").time(s.startedAt());
     switch (s.kind()) {
-      case "sleep" -> b.add("type", "sleep")
+      case "sleep" -> j.name("type").value("sleep")
           // a sleep's end is when it wakes, known from the moment it starts
-          .add("end", time(s.endedAt() != null ? s.endedAt() : s.dueAt()))
-          .add("finished", StepState.SLEPT.equals(s.state()))
-          .add("error", JsonValue.NULL);
-      case "waitForEvent" -> b.add("type", "waitForEvent")
-          .add("end", time(s.endedAt()))
-          .add("finished", s.isFinished())
-          .add("error", error(s.errorName(), s.errorMessage()))
-          .add("event_type", string(s.eventType()))
-          .add("output", json(s.result()));
-      default -> {
-        return doStep(s, attempts, b);
-      }
+          .name("end").time(s.endedAt() != null ? s.endedAt() : s.dueAt())
+          .name("finished").value(StepState.SLEPT.equals(s.state()))
+          .name("error").nullValue();
+      case "waitForEvent" -> j.name("type").value("waitForEvent")
+          .name("end").time(s.endedAt())
+          .name("finished").value(s.isFinished())
+          .name("error").error(s.errorName(), s.errorMessage())
+          .name("event_type").value(s.eventType())
+          .name("output").stored(s.result());
+      default -> doStep(j, s, attempts);
     }
-    return b.build();
+    j.endObject();
   }
 
-  private static JsonObject doStep(StepRecord s, List<AttemptRecord> attempts,
-      JsonObjectBuilder b) {
-    JsonArrayBuilder as = Jsonp.P.createArrayBuilder();
-    for (AttemptRecord a : attempts) {
-      as.add(Jsonp.P.createObjectBuilder()
-          .add("start", time(a.startedAt()))
-          .add("end", time(a.endedAt()))
-          .add("success", a.success() == null ? JsonValue.NULL
-              : a.success() ? JsonValue.TRUE : JsonValue.FALSE)
-          .add("error", error(a.errorName(), a.errorMessage())));
+  private static void doStep(JsonText j, StepRecord s, List<AttemptRecord> attempts) {
+    j.name("type").value("step")
+        .name("end").time(s.endedAt())
+        .name("success").value(StepState.SUCCEEDED.equals(s.state()) ? Boolean.TRUE
+            : StepState.FAILED.equals(s.state()) ? Boolean.FALSE : null)
+        .name("output");
+    String shown = Redaction.shownResult(s);
+    if (shown != null && shown.length() > DETAILS_OUTPUT_LIMIT) {
+      j.value(abbreviated(s, shown));
+    } else {
+      j.stored(shown);
     }
-    JsonValue success = StepState.SUCCEEDED.equals(s.state()) ? JsonValue.TRUE
-        : StepState.FAILED.equals(s.state()) ? JsonValue.FALSE : JsonValue.NULL;
-    return b.add("type", "step")
-        .add("end", time(s.endedAt()))
-        .add("success", success)
-        .add("output", output(s))
-        .add("error", error(s.errorName(), s.errorMessage()))
-        .add("config", config(s.config()))
-        .add("attempts", as)
-        .build();
+    j.name("error").error(s.errorName(), s.errorMessage())
+        .name("config").raw(configText(s.config()))
+        .name("attempts").beginArray();
+    for (AttemptRecord a : attempts) {
+      j.beginObject()
+          .name("start").time(a.startedAt())
+          .name("end").time(a.endedAt())
+          .name("success").value(a.success())
+          .name("error").error(a.errorName(), a.errorMessage())
+          .endObject();
+    }
+    j.endArray();
   }
 }
