@@ -63,8 +63,9 @@ final class PayaraServerLauncher implements ServerLauncher {
     Path xml = domain.resolve("config/domain.xml");
     Files.writeString(xml, PayaraDomainXml.inServerConfig(Files.readString(xml),
         server -> PayaraDomainXml.withEagerConfig(withPortProperties(server))));
-    Files.writeString(postBoot, "deploy --contextroot " + l.contextRoot() + " --name steadfast "
-        + l.war() + "\n");
+    // --force: the distribution's domain1 may have it deployed already (mvn -Ppayara-server)
+    Files.writeString(postBoot, "deploy --force=true --contextroot " + l.contextRoot()
+        + " --name steadfast " + l.war() + "\n");
   }
 
   /** server-config with its listener ports as {@code ${it.*.port}}, bound to the loopback. */
