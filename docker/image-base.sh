@@ -27,10 +27,22 @@ jdk.charsets,jdk.httpserver,jdk.jfr,jdk.net,jdk.security.auth,jdk.security.jgss,
 jdk.attach,jdk.jdwp.agent
 
 # the C libraries, from Debian's packages of this machine's release
-(cd "$work" && apt-get download -q -o APT::Sandbox::User=root libc6 libgcc-s1 libstdc++6 zlib1g >/dev/null)
+download() {
+  (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$@" >/dev/null)
+}
+if ! download libc6 libgcc-s1 libstdc++6 zlib1g; then
+  # a machine whose package lists were never fetched: fetch them once (root), else say so
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -q >/dev/null
+    download libc6 libgcc-s1 libstdc++6 zlib1g
+  else
+    echo "image-base.sh: apt-get download failed; run 'apt-get update' as root first" >&2
+    exit 1
+  fi
+fi
 # libgcc-s1 and libstdc++6 keep their licence in the gcc base package they depend on
 base=$(dpkg-deb -f "$work"/libgcc-s1_*.deb Depends | grep -o 'gcc-[0-9]*-base' | head -1)
-(cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$base" >/dev/null)
+download "$base"
 for deb in "$work"/*.deb; do
   dpkg-deb -x "$deb" "$work/root"
 done
