@@ -24,10 +24,6 @@ final class JsonText {
     out = new StringBuilder(capacity);
   }
 
-  JsonText(StringBuilder out) {
-    this.out = out;
-  }
-
   private void beforeValue() {
     if (afterName) {
       afterName = false;
