@@ -14,15 +14,27 @@ import java.time.Duration;
  * failed, and 200 with an empty list of checks before it deployed anything.)
  *
  * <p>Run from the exploded WAR: {@code java -cp /opt/steadfast/app/WEB-INF/classes
- * dev.steadfast.server.ReadinessProbe [url]}; the URL defaults to
- * {@code http://127.0.0.1:8080/health/ready}.
+ * dev.steadfast.server.ReadinessProbe [url]}; without an argument the URL is the environment's
+ * {@code STEADFAST_READINESS_URL} (the WildFly image sets it to the management port's
+ * {@code http://127.0.0.1:9990/health/ready}), else {@code http://127.0.0.1:8080/health/ready}
+ * (Payara Micro), so that one health check command serves both images.
  */
 public final class ReadinessProbe {
   private ReadinessProbe() {}
 
+  static final String DEFAULT_URL = "http://127.0.0.1:8080/health/ready";
+
   public static void main(String[] args) {
-    String url = args.length > 0 ? args[0] : "http://127.0.0.1:8080/health/ready";
-    System.exit(check(url) ? 0 : 1);
+    System.exit(check(url(args, System.getenv("STEADFAST_READINESS_URL"))) ? 0 : 1);
+  }
+
+  /** The argument, else the environment's URL, else Payara Micro's. */
+  static String url(String[] args, String fromEnvironment) {
+    if (args.length > 0) {
+      return args[0];
+    }
+    return fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_URL
+        : fromEnvironment.strip();
   }
 
   static boolean check(String url) {

@@ -21,15 +21,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The container image of {@code mvn -Pimage} (target/image/steadfast-micro.tar, built in the
- * package phase of the test command too), run by a real container runtime: Debian's podman,
- * which {@code .ci/run} installs. Checks the image's configuration (non-root user, the volume,
- * the demos off, the port), that it has nothing but Java (no shell), and then runs it: ready by
- * its own health check command, a workflow through the REST API, and a stop (SIGTERM) that leaves
- * the instance and the server id, let go, in the H2 file on the volume for the next container.
+ * The container images of {@code mvn -Pimage} (target/image/steadfast-micro.tar and
+ * steadfast-wildfly.tar, built in the package phase of the test command too), run by a real
+ * container runtime: Debian's podman, which {@code .ci/run} installs. Checks each image's
+ * configuration (non-root user, the volume, the demos off, the port), that it has nothing but
+ * Java (no shell), and then runs it with a read-only root file system (only the volume and a
+ * tmpfs on /tmp writable): ready by its own health check command, a workflow through the REST
+ * API, and a stop (SIGTERM) that leaves the instance and the server id, let go, in the H2 file on
+ * the volume for the next container.
  *
  * <p>On this kind of machine podman needs runc (crun refuses its hybrid cgroups) and container
  * limits no higher than the machine's own ({@link #podmanRun}); elsewhere the same image runs
@@ -37,12 +41,15 @@ import org.junit.jupiter.api.Test;
  */
 class ImageIT {
   private static final Path TARGET = Path.of(System.getProperty("steadfast.target", "target"));
-  private static final String PROBE = "/opt/java/bin/java -cp /opt/steadfast/app/WEB-INF/classes"
-      + " dev.steadfast.server.ReadinessProbe";
 
-  @Test
-  void theImageRunsAWorkflowAsANonRootUserAndKeepsItsDataOnTheVolume() throws Exception {
-    Path tar = TARGET.resolve("image/steadfast-micro.tar");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"micro", "wildfly"})
+  void theImageRunsAWorkflowAsANonRootUserAndKeepsItsDataOnTheVolume(String server)
+      throws Exception {
+    Assumptions.assumeFalse(server.equals("wildfly")
+        && System.getProperty("steadfast.it.servers", "").equals("micro"),
+        "-Dsteadfast.it.servers=micro: the WildFly image is neither built nor run");
+    Path tar = TARGET.resolve("image/steadfast-" + server + ".tar");
     assertTrue(Files.isRegularFile(tar), tar + " is built by the package phase"
         + " (docker/image-base.sh and Jib; `mvn -Pimage package` alone)");
     String loaded = podman("load", "-i", tar.toString());
@@ -52,10 +59,12 @@ class ImageIT {
 
     JsonObject config = json(podman("image", "inspect", "--format", "{{json .Config}}",
         image));
+    // the health check command the image names (OCI images carry no HEALTHCHECK)
+    String probe = config.getJsonObject("Labels").getString("dev.steadfast.healthcheck");
     assertEquals("10001:10001", config.getString("User"), "runs as a user of its own, not root");
     String env = config.getJsonArray("Env").toString();
     assertTrue(env.contains("STEADFAST_EXAMPLES_ENABLED=false"), "demos off by default: " + env);
-    assertTrue(env.contains("STEADFAST_DATA_DIR=/data"), env);
+    assertTrue(env.contains("STEADFAST_DATA_DIR=/data/steadfast\""), env);
     assertTrue(config.getJsonObject("Volumes").containsKey("/data"), config.toString());
     assertTrue(config.getJsonObject("ExposedPorts").containsKey("8080/tcp"), config.toString());
     long bytes = Long.parseLong(podman("image", "inspect", "--format", "{{.Size}}", image)
@@ -72,7 +81,7 @@ class ImageIT {
     int port = freePort();
     List<String> containers = new ArrayList<>();
     try {
-      String first = start(image, volume, token, port, containers);
+      String first = start(image, probe, volume, token, port, containers);
       assertEquals("steadfast", podman("top", first, "user").lines().skip(1).findFirst()
           .orElse("").strip(), "the server's process runs as the image's user");
       ApiClient api = new ApiClient("http://127.0.0.1:" + port + "/client/v4/accounts/acc",
@@ -84,11 +93,17 @@ class ImageIT {
               + "\"grace\":\"1 second\"}}");
       assertEquals(200, created.status(), created.toString());
       String output = awaitComplete(api, id);
+      // the application's directory on the volume: the image's STEADFAST_DATA_DIR
       Path data = Path.of(podman("volume", "inspect", "--format", "{{.Mountpoint}}", volume)
-          .strip());
+          .strip()).resolve("steadfast");
       String serverId = Files.readString(data.resolve("server-id")).strip();
       assertTrue(Files.isRegularFile(data.resolve("db/steadfast.mv.db")),
           "the H2 database is on the volume");
+
+      // made by the server itself, private to its user: no warning about the secrets in it
+      String log = podmanRun(List.of(), null, "logs", first).out();
+      assertTrue(!log.contains("it holds secrets"), "the data directory is private:\n"
+          + log.lines().filter(l -> l.contains("it holds secrets")).findFirst().orElse(""));
 
       // docker/podman stop: SIGTERM, as an orchestrator stops a container
       podman("stop", "-t", "60", first);
@@ -125,12 +140,14 @@ class ImageIT {
   }
 
   /** Runs a container of the image; returns once its health check command passes. */
-  private static String start(String image, String volume, String token, int port,
-      List<String> containers) throws Exception {
+  private static String start(String image, String probeCommand, String volume, String token,
+      int port, List<String> containers) throws Exception {
     String name = "steadfast-it-" + UUID.randomUUID();
     containers.add(name);
     long t0 = System.nanoTime();
-    Result run = podmanRun(List.of("-d", "--name", name, "-p", "127.0.0.1:" + port + ":8080",
+    // --read-only: the root file system as the image made it; podman mounts a tmpfs on /tmp
+    Result run = podmanRun(List.of("-d", "--read-only", "--name", name,
+        "-p", "127.0.0.1:" + port + ":8080",
         "-v", volume + ":/data", "-e", "STEADFAST_EXAMPLES_ENABLED=true",
         "-e", "STEADFAST_API_TOKENS=" + token,
         // the image's JVM options plus the tests' faster-starting ones (C1, serial GC)
@@ -139,7 +156,7 @@ class ImageIT {
     assertEquals(0, run.code(), run.out());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     while (true) {
-      Result probe = podmanRun(List.of(), null, concat("exec", name, PROBE.split(" ")));
+      Result probe = podmanRun(List.of(), null, concat("exec", name, probeCommand.split(" ")));
       if (probe.code() == 0) {
         System.out.printf("container ready by its health check in %.1f s%n",
             (System.nanoTime() - t0) / 1e9);

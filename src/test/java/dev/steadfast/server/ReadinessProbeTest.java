@@ -1,5 +1,6 @@
 package dev.steadfast.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,16 @@ class ReadinessProbeTest {
     } finally {
       s[0].stop(0);
     }
+  }
+
+  @Test
+  void theUrlIsTheArgumentElseTheEnvironmentsElsePayaraMicros() {
+    assertEquals("http://h:1/x", ReadinessProbe.url(new String[] {"http://h:1/x"},
+        "http://127.0.0.1:9990/health/ready"));
+    assertEquals("http://127.0.0.1:9990/health/ready", ReadinessProbe.url(new String[0],
+        " http://127.0.0.1:9990/health/ready "));
+    assertEquals("http://127.0.0.1:8080/health/ready", ReadinessProbe.url(new String[0], null));
+    assertEquals("http://127.0.0.1:8080/health/ready", ReadinessProbe.url(new String[0], ""));
   }
 
   @Test
