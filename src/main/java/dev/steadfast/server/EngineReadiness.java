@@ -8,7 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once the workflow engine has started (schema migrated, workflows registered), and while
+ * Ready once the workflow engine has started (schema migrated, workflows registered) and the web
+ * application serves ({@link StopWithTheApplication}), and while
  * it can reach its database: DOWN during an outage, so a load balancer sends no work meanwhile.
  *
  * <p>The health endpoints answer without a token, so by default they say no more than the
@@ -33,12 +34,19 @@ public class EngineReadiness implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     // read without calling into the startup bean: a check during start-up must not wait for it
-    WorkflowEngine e = EngineBootstrap.runningEngine();
+    return response(EngineBootstrap.runningEngine(), StopWithTheApplication.serving(), details());
+  }
+
+  /**
+   * The check's answer for an engine ({@code null}: not started) behind a web application that
+   * serves or not yet.
+   */
+  static HealthCheckResponse response(WorkflowEngine e, boolean serving, boolean more) {
     var b = HealthCheckResponse.named("workflow-engine");
-    if (e == null) {
+    if (e == null || !serving) {
+      // the engine, or the web application in front of it, has not started yet
       return b.down().withData("reason", "starting").build();
     }
-    boolean more = details();
     if (more) {
       b.withData("server", e.serverId())
           .withData("workflows", e.registry().all().size())

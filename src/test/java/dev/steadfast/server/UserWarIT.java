@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Steadfast as a library: a user's own WAR (package {@code com.example.shop}: a workflow, a CDI
  * bean, a servlet) with the library jar {@code target/steadfast-lib.jar} and the runtime
- * dependencies it brings in WEB-INF/lib, run on Payara Micro and on WildFly as a process,
+ * dependencies it brings in WEB-INF/lib, run on Payara Micro, WildFly and Payara Server as a process,
  * configured by environment variables only.
  */
 class UserWarIT {
@@ -51,17 +51,27 @@ class UserWarIT {
   }
 
   @ParameterizedTest
-  @EnumSource(value = ServerKind.class, names = {"PAYARA_MICRO", "WILDFLY"})
+  @EnumSource(value = ServerKind.class, names = {"PAYARA_MICRO", "WILDFLY", "PAYARA_SERVER"})
   void aUserWarRunsItsOwnWorkflow(ServerKind kind) throws Exception {
     Assumptions.assumeTrue(kind == ServerKind.PAYARA_MICRO || kind.isSelected(),
         () -> kind + " skipped: -Dsteadfast.it.servers does not name it");
     File war = userWar();
-    Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war-" + kind));
+    // a directory of its own per server and run: the launchers keep the server's own state (a
+    // WildFly base directory, a Payara domain) beside the data, and one left by an earlier run
+    // would start with that run's deployment instead of this WAR
+    Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war-" + kind))
+        .resolve("data");
     try (ServerProcess payara = new ServerProcess(kind, war.toPath(), data).contextRoot("/shop")
         .env("STEADFAST_API_ENABLED", "false")) {
       payara.start();
-      // the application's own /agents/... path is not an agent route of the library
+      // the application's own /agents/... path is not an agent route of the library. Payara
+      // Server maps the application's URLs a moment after readiness turns UP (docs/deploy.md,
+      // about 0.3 s): a 404 is tried again for up to 10 s, then it is the answer
       HttpResponse<String> order = payara.call("/shop/agents/orders/42", null);
+      for (int i = 0; i < 100 && order.statusCode() == 404; i++) {
+        Thread.sleep(100);
+        order = payara.call("/shop/agents/orders/42", null);
+      }
       assertEquals(200, order.statusCode(), order::body);
       assertEquals("order 42", order.body());
       // nothing at all serves this one: the agents protocol's answer

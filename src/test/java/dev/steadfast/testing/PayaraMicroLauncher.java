@@ -25,7 +25,10 @@ final class PayaraMicroLauncher implements ServerLauncher {
     cmd.addAll(ServerLauncher.testJvmFlags());
     cmd.addAll(List.of("-jar", jar.toString(), "--deploy", l.war().toString(), "--contextroot",
         l.contextRoot(), "--port", String.valueOf(l.port()), "--nocluster", "--rootdir",
-        root.toString()));
+        root.toString(),
+        // its data grid binds a port even with --nocluster (from 6900 up); two servers starting
+        // at once raced for it (a NullPointerException in Hazelcast failed one start)
+        "--startport", String.valueOf(ServerLauncher.freePort())));
     return cmd;
   }
 

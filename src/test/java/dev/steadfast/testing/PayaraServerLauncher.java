@@ -48,6 +48,12 @@ final class PayaraServerLauncher implements ServerLauncher {
     for (String arg : dryRun) {
       if (arg.equals("com.sun.enterprise.glassfish.bootstrap.ASMain")) {
         cmd.add("-Djava.io.tmpdir=" + l.base());
+        List<String> flags = ServerLauncher.testJvmFlags();
+        if (flags.stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
+          // one collector: the domain's own choice gives way to the tests'
+          cmd.removeIf(f -> f.matches("-XX:\\+Use\\w+GC"));
+        }
+        cmd.addAll(flags);
         cmd.add("-D" + PORTS[0][1] + "=" + l.port());
         for (int i = 1; i < PORTS.length; i++) {
           cmd.add("-D" + PORTS[i][1] + "=" + ServerLauncher.freePort());

@@ -37,6 +37,7 @@ final class WildFlyLauncher implements ServerLauncher {
     List<String> cmd = new ArrayList<>(List.of(ServerLauncher.java(), "-D[Standalone]",
         "-Xms64m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true", "-Djava.awt.headless=true",
         "-Djboss.modules.system.pkgs=org.jboss.byteman", "-Djava.io.tmpdir=" + l.base()));
+    cmd.addAll(ServerLauncher.testJvmFlags());
     // what bin/standalone.sh adds on a modular JDK
     for (String open : List.of("java.base/java.lang", "java.base/java.lang.invoke",
         "java.base/java.lang.reflect", "java.base/java.io", "java.base/java.net",
