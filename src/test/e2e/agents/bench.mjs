@@ -38,6 +38,7 @@ async function rtt(method, args) {
   }
   times.sort((a, b) => (a < b ? -1 : 1));
   console.log(`RPC ${method}: ${CALLS} sequential calls, p50 ${ms(pct(times, 50))} ms, p99 ${ms(pct(times, 99))} ms`);
+  if (method === "increment") await c.call("stopTicking", []);
   c.close();
 }
 
@@ -82,8 +83,22 @@ async function broadcast() {
     await done;
     console.log(`Broadcast of a state change to ${sockets.length} clients: ${ms(process.hrtime.bigint() - t)} ms (round ${round + 1})`);
   }
+  await caller.call("stopTicking", []);
   caller.close();
   sockets.forEach((s) => s.close());
+}
+
+// what a run leaves: the instances' state rows, not their hourly ticks (the demo agent
+// schedules one when an instance starts)
+async function stopTicking(names) {
+  for (let i = 0; i < names.length; i += 50) {
+    await Promise.all(names.slice(i, i + 50).map(async (name) => {
+      const c = new AgentClient({ agent: "CounterAgent", name, host, query: { token } });
+      await c.ready;
+      await c.call("stopTicking", []);
+      c.close();
+    }));
+  }
 }
 
 async function instances() {
@@ -97,6 +112,7 @@ async function instances() {
   if (before && after) {
     console.log(`Memory per live instance: heap ${((after.heapK - before.heapK) / N).toFixed(1)} KB, RSS ${((after.rssK - before.rssK) / N).toFixed(1)} KB (${N} instances activated over HTTP)`);
   }
+  await stopTicking(Array.from({ length: N }, (_, i) => `inst-${run}-${i}`));
 }
 
 await rtt("nothing", []);

@@ -135,6 +135,14 @@ if (phase === "main") {
     assert.equal(await again.call("whoami"), `pk-${run}`);
   });
 
+  test("stopTicking cancels the instance's hourly tick, once", async () => {
+    const c = connect(`room-${run}-tick`);
+    await c.ready;
+    assert.equal(await c.call("stopTicking"), true, "the tick scheduled at start was cancelled");
+    assert.equal(await c.call("stopTicking"), false, "no tick left to cancel");
+    c.close();
+  });
+
   test("a refused token closes with 1008 and the client stops", async () => {
     let error;
     const c = connect(`room-${run}-h`, {

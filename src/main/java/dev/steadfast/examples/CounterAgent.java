@@ -118,6 +118,18 @@ public class CounterAgent extends Agent<CounterAgent.State> {
     return schedule(seconds, "remind", text);
   }
 
+  @Callable(description = "Cancels this instance's hourly tick (its next start schedules it"
+      + " again); the benchmarks call it on the instances they made")
+  public boolean stopTicking() {
+    boolean cancelled = false;
+    for (Schedule s : getSchedules()) {
+      if ("tick".equals(s.callback())) {
+        cancelled |= cancelSchedule(s.id());
+      }
+    }
+    return cancelled;
+  }
+
   @Callable(description = "The caller's connection id (its _pk)")
   public String whoami() {
     return currentConnection().id();

@@ -100,6 +100,11 @@ public final class AgentFanoutBenchmark {
             s[s.length - 1]), n == 0 ? "" : String.format(Locale.ROOT, "%.2f",
             Rounds.median(fan)));
       }
+      // what the run leaves: the instance's state row, not its hourly tick (the demo agent
+      // schedules it when it starts)
+      Caller last = Caller.open(http, socket(base, instance, token, "cleanup"));
+      last.callWithoutArguments("stopTicking");
+      last.close();
       idle.forEach(Idle::close);
     }
   }
@@ -166,6 +171,16 @@ public final class AgentFanoutBenchmark {
       Caller c = new Caller();
       c.ws.set(http.newWebSocketBuilder().buildAsync(uri, c).get(60, TimeUnit.SECONDS));
       return c.admitted.get(60, TimeUnit.SECONDS);
+    }
+
+    /** Calls {@code method()} and waits for its answer. */
+    void callWithoutArguments(String method) throws Exception {
+      String id = "q" + ids.incrementAndGet();
+      CompletableFuture<Long> reply = new CompletableFuture<>();
+      pending.put(id, reply);
+      ws.get().sendText("{\"type\":\"rpc\",\"id\":\"" + id + "\",\"method\":\"" + method
+          + "\",\"args\":[]}", true).join();
+      reply.get(60, TimeUnit.SECONDS);
     }
 
     /**

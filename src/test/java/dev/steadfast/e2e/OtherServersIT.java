@@ -35,6 +35,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OtherServersIT {
   static final String ACCOUNT = "servers";
 
+  /** A team's own WAR with the library jar (UserWarIT's check, on these servers). */
+  @ParameterizedTest
+  @EnumSource(value = ServerKind.class, names = {"WILDFLY", "PAYARA_SERVER"})
+  void aUserWarWithTheLibraryRunsItsOwnWorkflow(ServerKind kind) throws Exception {
+    Assumptions.assumeTrue(kind.isSelected(), () -> kind + " skipped: -Dsteadfast.it.servers="
+        + System.getProperty("steadfast.it.servers") + " does not name it");
+    dev.steadfast.server.UserWarIT.runsItsOwnWorkflow(kind);
+  }
+
   @ParameterizedTest
   @EnumSource(value = ServerKind.class, names = {"WILDFLY", "PAYARA_SERVER"})
   void workflowsAgentsTimersAndKill9(ServerKind kind) throws Exception {

@@ -19,19 +19,18 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import dev.steadfast.testing.ServerKind;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * Steadfast as a library: a user's own WAR (package {@code com.example.shop}: a workflow, a CDI
  * bean, a servlet) with the library jar {@code target/steadfast-lib.jar} and the runtime
- * dependencies it brings in WEB-INF/lib, run on Payara Micro, WildFly and Payara Server as a process,
+ * dependencies it brings in WEB-INF/lib, run on Payara Micro (here) and on WildFly and Payara
+ * Server (by OtherServersIT) as a process,
  * configured by environment variables only.
  */
-class UserWarIT {
+public class UserWarIT {
   /** The WAR a user's Maven build would produce (see docs/library.md). */
-  static File userWar() {
+  static File userWar(ServerKind kind) {
     Path target = TestWars.target();
     File library = target.resolve("steadfast-lib.jar").toFile();
     assertTrue(library.isFile(), library + " is built by `mvn package`");
@@ -44,18 +43,26 @@ class UserWarIT {
             """), "beans.xml")
         .addAsLibrary(library)
         .addAsLibraries(TestWars.runtimeLibraries());
-    File file = target.resolve("it-wars/shop.war").toFile();
+    // a file per server: the suites of two servers may build it at the same time
+    File file = target.resolve("it-wars").resolve(kind.id()).resolve("shop.war").toFile();
     file.getParentFile().mkdirs();
     war.as(ZipExporter.class).exportTo(file, true);
     return file;
   }
 
-  @ParameterizedTest
-  @EnumSource(value = ServerKind.class, names = {"PAYARA_MICRO", "WILDFLY", "PAYARA_SERVER"})
-  void aUserWarRunsItsOwnWorkflow(ServerKind kind) throws Exception {
-    Assumptions.assumeTrue(kind == ServerKind.PAYARA_MICRO || kind.isSelected(),
-        () -> kind + " skipped: -Dsteadfast.it.servers does not name it");
-    File war = userWar();
+  @Test
+  void aUserWarRunsItsOwnWorkflow() throws Exception {
+    runsItsOwnWorkflow(ServerKind.PAYARA_MICRO);
+  }
+
+  /**
+   * The user's WAR on {@code kind}: its own servlets and workflow, the library's routes, no demo.
+   * OtherServersIT runs it on WildFly and Payara Server (every start of those servers happens in
+   * that one class, so that test classes run side by side never start two of them at once: their
+   * fixed ports, such as WildFly's transaction recovery port, would collide).
+   */
+  public static void runsItsOwnWorkflow(ServerKind kind) throws Exception {
+    File war = userWar(kind);
     // a directory of its own per server and run: the launchers keep the server's own state (a
     // WildFly base directory, a Payara domain) beside the data, and one left by an earlier run
     // would start with that run's deployment instead of this WAR

@@ -15,6 +15,21 @@ public final class Npm {
    * other platforms' optional binaries, which npm ci refuses; install still follows the lock.
    */
   public static void install(Path dir, String marker) throws IOException, InterruptedException {
+    // test classes run two at a time in two JVMs: one installs while the other waits (the
+    // marker appears before npm has finished), and threads of one JVM take turns first (a file
+    // lock belongs to the whole process)
+    synchronized (Npm.class) {
+      try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
+              dir.resolve(".npm-install.lock"), java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock held = lock.lock()) {
+        installLocked(dir, marker);
+      }
+    }
+  }
+
+  private static void installLocked(Path dir, String marker)
+      throws IOException, InterruptedException {
     if (Files.isDirectory(dir.resolve("node_modules").resolve(marker))) {
       return;
     }

@@ -43,7 +43,10 @@ public final class Wrangler {
         dir.resolve("node_modules/wrangler/bin/wrangler.js").toString()));
     cmd.addAll(List.of(args));
     try {
-      Path home = ServerProcess.target().resolve("wrangler-home");
+      // a home per test JVM: wrangler writes its settings there, and two test classes may run
+      // it at the same time
+      Path home = ServerProcess.target().resolve("wrangler-home")
+          .resolve(String.valueOf(ProcessHandle.current().pid()));
       Files.createDirectories(home);
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
       Map<String, String> env = pb.environment();
