@@ -35,13 +35,25 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OtherServersIT {
   static final String ACCOUNT = "servers";
 
-  /** A team's own WAR with the library jar (UserWarIT's check, on these servers). */
+  /**
+   * A team's own WAR with the library jar (UserWarIT's check), on PostgreSQL: the other test of
+   * this class runs the shipped WAR on the built-in H2, so each server runs both databases.
+   */
   @ParameterizedTest
   @EnumSource(value = ServerKind.class, names = {"WILDFLY", "PAYARA_SERVER"})
-  void aUserWarWithTheLibraryRunsItsOwnWorkflow(ServerKind kind) throws Exception {
+  void aUserWarWithTheLibraryRunsItsOwnWorkflowOnPostgres(ServerKind kind) throws Exception {
     Assumptions.assumeTrue(kind.isSelected(), () -> kind + " skipped: -Dsteadfast.it.servers="
         + System.getProperty("steadfast.it.servers") + " does not name it");
-    dev.steadfast.server.UserWarIT.runsItsOwnWorkflow(kind);
+    Path pgData = ServerProcess.newDataDir("user-war-pg-" + kind.id());
+    try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(pgData)
+            .setCleanDataDirectory(true).start()) {
+      try (java.sql.Connection c = pg.getPostgresDatabase().getConnection();
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE shop");
+      }
+      dev.steadfast.server.UserWarIT.runsItsOwnWorkflow(kind, pg.getJdbcUrl("postgres", "shop"));
+    }
   }
 
   @ParameterizedTest

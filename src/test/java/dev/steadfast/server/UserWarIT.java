@@ -62,14 +62,27 @@ public class UserWarIT {
    * fixed ports, such as WildFly's transaction recovery port, would collide).
    */
   public static void runsItsOwnWorkflow(ServerKind kind) throws Exception {
+    runsItsOwnWorkflow(kind, null);
+  }
+
+  /**
+   * The same on the PostgreSQL database {@code postgresUrl} (user and password {@code
+   * postgres}), given by the STEADFAST_DB_* variables; null for the built-in H2 file.
+   */
+  public static void runsItsOwnWorkflow(ServerKind kind, String postgresUrl) throws Exception {
     File war = userWar(kind);
     // a directory of its own per server and run: the launchers keep the server's own state (a
     // WildFly base directory, a Payara domain) beside the data, and one left by an earlier run
     // would start with that run's deployment instead of this WAR
     Path data = TestWars.emptyDirectory(TestWars.target().resolve("it-data/user-war-" + kind))
         .resolve("data");
-    try (ServerProcess payara = new ServerProcess(kind, war.toPath(), data).contextRoot("/shop")
-        .env("STEADFAST_API_ENABLED", "false")) {
+    ServerProcess server = new ServerProcess(kind, war.toPath(), data).contextRoot("/shop")
+        .env("STEADFAST_API_ENABLED", "false");
+    if (postgresUrl != null) {
+      server.env("STEADFAST_DB_URL", postgresUrl).env("STEADFAST_DB_USER", "postgres")
+          .env("STEADFAST_DB_PASSWORD", "postgres");
+    }
+    try (ServerProcess payara = server) {
       payara.start();
       // the application's own /agents/... path is not an agent route of the library. Payara
       // Server maps the application's URLs a moment after readiness turns UP (docs/deploy.md,
@@ -113,8 +126,24 @@ public class UserWarIT {
       assertTrue(status.startsWith("complete"), "instance " + id + " ended as: " + status);
       assertTrue(status.contains("sent 'Welcome' to ada@example.com"), status);
       assertTrue(status.contains("sent 'Need help?' to ada@example.com"), status);
-      assertTrue(Files.exists(data.resolve("db/steadfast.mv.db")),
-          "the H2 database lives in STEADFAST_DATA_DIR " + data);
+      if (postgresUrl == null) {
+        assertTrue(Files.exists(data.resolve("db/steadfast.mv.db")),
+            "the H2 database lives in STEADFAST_DATA_DIR " + data);
+        return;
+      }
+      assertTrue(!Files.exists(data.resolve("db/steadfast.mv.db")), "no H2 file beside PostgreSQL");
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(postgresUrl, "postgres",
+              "postgres");
+          java.sql.PreparedStatement q = c.prepareStatement(
+              "SELECT status, (SELECT count(*) FROM sf_step t WHERE t.instance_uid = i.uid)"
+                  + " FROM sf_instance i WHERE workflow_name = 'welcome' AND instance_id = ?")) {
+        q.setString(1, id);
+        try (java.sql.ResultSet rs = q.executeQuery()) {
+          assertTrue(rs.next(), "instance " + id + " is in PostgreSQL");
+          assertEquals("complete", rs.getString(1));
+          assertTrue(rs.getInt(2) > 0, "its steps are journaled in PostgreSQL");
+        }
+      }
     }
   }
 }
