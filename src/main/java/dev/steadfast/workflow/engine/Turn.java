@@ -1005,18 +1005,31 @@ final class Turn implements WorkflowStep {
   private void journal(List<Stmt> stmts, int own) {
     int[] counts;
     try {
-      counts = engine.journal().write(uid(), stmts.toArray(Stmt[]::new));
+      // all or nothing: committed only if the claim held for every statement (H2 does not lock
+      // the claim row for the check, so it can change between two statements of one write)
+      counts = engine.journal().write(uid(), c -> claimHeld(stmts, own, c),
+          stmts.toArray(Stmt[]::new));
     } catch (RuntimeException e) {
       throw failedWrite(e);
     }
+    if (!claimHeld(stmts, own, counts)) {
+      abandoned = true;
+      throw new Signals.Abandon("a journal write of instance " + instance.instanceId()
+          + " was refused: the claim is gone (taken over, restarted, terminated or deleted)");
+    }
+  }
+
+  /**
+   * Whether the claim held for the write: every one of its first {@code own} statements (the
+   * turn's own rows) but the lost-attempt marking wrote exactly one row.
+   */
+  private static boolean claimHeld(List<Stmt> stmts, int own, int[] counts) {
     for (int i = 0; i < own; i++) {
-      // every statement but the lost-attempt marking writes exactly one row while the claim holds
       if (counts[i] == 0 && !stmts.get(i).sql().contains("'AttemptLost'")) {
-        abandoned = true;
-        throw new Signals.Abandon("a journal write of instance " + instance.instanceId()
-            + " was refused: the claim is gone (taken over, restarted, terminated or deleted)");
+        return false;
       }
     }
+    return true;
   }
 
   /** One journal transaction; a conflict means another server took the instance over. */

@@ -154,6 +154,8 @@ public final class JournalWriter {
     final String key;
     final Stmt[] stmts;
     final Function<int[], R> result;
+    /** Whether the counts allow the commit (null: always); else the write is rolled back. */
+    final java.util.function.Predicate<int[]> commitIf;
     volatile Thread waiter;
     volatile long queuedAt;
     private volatile boolean done;
@@ -165,9 +167,23 @@ public final class JournalWriter {
      * @param result maps the update counts, one per statement, to the caller's result
      */
     public Write(String key, Function<int[], R> result, Stmt... stmts) {
+      this(key, null, result, stmts);
+    }
+
+    /**
+     * A write committed only when {@code commitIf} accepts its update counts; otherwise it is
+     * rolled back (nothing of it stays) and the caller gets the counts all the same.
+     */
+    public Write(String key, java.util.function.Predicate<int[]> commitIf,
+        Function<int[], R> result, Stmt... stmts) {
       this.key = key == null ? "" : key;
       this.stmts = stmts;
       this.result = result;
+      this.commitIf = commitIf;
+    }
+
+    boolean mayCommit(int[] counts) {
+      return commitIf == null || commitIf.test(counts);
     }
 
     void complete(int[] counts) {
@@ -197,6 +213,24 @@ public final class JournalWriter {
   /** Writes statements that need no result; returns their update counts. */
   public int[] write(String key, Stmt... stmts) {
     return run(new Write<>(key, counts -> counts, stmts));
+  }
+
+  /**
+   * Writes statements all or nothing by their counts: committed only when {@code commitIf}
+   * accepts the update counts, else rolled back. Returns the counts either way. (A journal
+   * write's statements are each fenced by the claim; on a database that does not lock the claim
+   * row for the statement, the claim can change between two of them, and without this the ones
+   * before would commit alone.)
+   */
+  public int[] write(String key, java.util.function.Predicate<int[]> commitIf, Stmt... stmts) {
+    return run(new Write<>(key, commitIf, counts -> counts, stmts));
+  }
+
+  /** A batch member refused its counts: the batch is rolled back and each write runs alone. */
+  private static final class Refused extends RuntimeException {
+    Refused() {
+      super(null, null, false, false);
+    }
   }
 
   /**
@@ -264,6 +298,11 @@ public final class JournalWriter {
         c.setAutoCommit(false);
         long t0 = System.nanoTime();
         int[][] counts = statements(c, batch);
+        for (int i = 0; i < batch.size(); i++) {
+          if (!batch.get(i).mayCommit(counts[i])) {
+            throw new Refused();
+          }
+        }
         c.commit();
         committed = true;
         observed(batch.size(), System.nanoTime() - t0);
@@ -306,7 +345,11 @@ public final class JournalWriter {
         long t0 = System.nanoTime();
         int[][] counts = statements(c, List.of(w));
         if (!single) {
-          c.commit();
+          if (w.mayCommit(counts[0])) {
+            c.commit();
+          } else {
+            c.rollback(); // the caller sees the counts that refused it; nothing of it stays
+          }
         }
         observed(1, System.nanoTime() - t0);
         batches.incrementAndGet();
