@@ -43,6 +43,24 @@ class JournalWriterTest {
     return new Stmt("INSERT INTO jw (k, v) VALUES (?, ?)", k, v);
   }
 
+  /** Runs {@code body(thread)} on {@code threads} threads at once; rethrows their failures. */
+  private static void inThreads(int threads, java.util.function.IntConsumer body)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      futures.add(pool.submit(() -> body.accept(thread)));
+    }
+    try {
+      for (Future<?> f : futures) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   private static int count(DataSource ds, String where) throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM jw WHERE " + where)) {
@@ -73,24 +91,14 @@ class JournalWriterTest {
 
     int threads = 8;
     int each = 100;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<?>> futures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      futures.add(pool.submit(() -> {
-        for (int i = 0; i < each; i++) {
-          boolean refuse = i % 3 == 0;
-          String k = "k-" + thread + "-" + i;
-          w.write("t" + thread, allOne, insert(k, 0),
-              new Stmt("UPDATE jw SET v = 1 WHERE k = ?", refuse ? "no-such-row" : k));
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : futures) {
-      f.get(120, TimeUnit.SECONDS);
-    }
-    pool.shutdown();
+    inThreads(threads, thread -> {
+      for (int i = 0; i < each; i++) {
+        boolean refuse = i % 3 == 0;
+        String k = "k-" + thread + "-" + i;
+        w.write("t" + thread, allOne, insert(k, 0),
+            new Stmt("UPDATE jw SET v = 1 WHERE k = ?", refuse ? "no-such-row" : k));
+      }
+    });
     int refusedEach = (each + 2) / 3;
     assertEquals(threads * (each - refusedEach), count(ds, "k LIKE 'k-%'"),
         "every accepted write committed, no refused one");
@@ -105,24 +113,14 @@ class JournalWriterTest {
     JournalWriter w = new JournalWriter(ds, 2);
     int threads = 16;
     int each = 150;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<?>> futures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      futures.add(pool.submit(() -> {
-        for (int i = 0; i < each; i++) {
-          // two statements per write: a new row, and an update of the row committed before
-          int[] counts = w.write("t" + thread, insert("k-" + thread + "-" + i, i),
-              new Stmt("UPDATE jw SET v = v + 1000 WHERE k = ?", "k-" + thread + "-" + (i - 1)));
-          assertEquals(i == 0 ? 0 : 1, counts[1], "update count of write " + i);
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : futures) {
-      f.get(2, TimeUnit.MINUTES);
-    }
-    pool.shutdown();
+    inThreads(threads, thread -> {
+      for (int i = 0; i < each; i++) {
+        // two statements per write: a new row, and an update of the row committed before
+        int[] counts = w.write("t" + thread, insert("k-" + thread + "-" + i, i),
+            new Stmt("UPDATE jw SET v = v + 1000 WHERE k = ?", "k-" + thread + "-" + (i - 1)));
+        assertEquals(i == 0 ? 0 : 1, counts[1], "update count of write " + i);
+      }
+    });
     assertEquals(threads * each, count(ds, "1 = 1"));
     // every row but the last of each thread was updated once, after it was committed
     assertEquals(threads * (each - 1), count(ds, "v >= 1000"));
