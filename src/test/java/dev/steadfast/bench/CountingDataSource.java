@@ -29,6 +29,8 @@ final class CountingDataSource implements DataSource {
   final LongAdder updates = new LongAdder();
   final LongAdder deletes = new LongAdder();
   final LongAdder others = new LongAdder();
+  /** Of {@link #autocommitStatements}, the reads (a SELECT in autocommit commits nothing). */
+  final LongAdder autocommitSelects = new LongAdder();
 
   private final DataSource delegate;
 
@@ -40,16 +42,17 @@ final class CountingDataSource implements DataSource {
   Snapshot snapshot() {
     return new Snapshot(connections.sum(), commits.sum(), rollbacks.sum(),
         autocommitStatements.sum(), selects.sum(), inserts.sum(), updates.sum(), deletes.sum(),
-        others.sum());
+        others.sum(), autocommitSelects.sum());
   }
 
   record Snapshot(long connections, long commits, long rollbacks, long autocommitStatements,
-      long selects, long inserts, long updates, long deletes, long others) {
+      long selects, long inserts, long updates, long deletes, long others,
+      long autocommitSelects) {
     Snapshot minus(Snapshot o) {
       return new Snapshot(connections - o.connections, commits - o.commits,
           rollbacks - o.rollbacks, autocommitStatements - o.autocommitStatements,
           selects - o.selects, inserts - o.inserts, updates - o.updates, deletes - o.deletes,
-          others - o.others);
+          others - o.others, autocommitSelects - o.autocommitSelects);
     }
   }
 
@@ -115,6 +118,9 @@ final class CountingDataSource implements DataSource {
         count(sql, n);
         if (n > 0 && c.getAutoCommit()) {
           autocommitStatements.increment();
+          if (sql.stripLeading().regionMatches(true, 0, "select", 0, 6)) {
+            autocommitSelects.increment();
+          }
         }
       }
       try {

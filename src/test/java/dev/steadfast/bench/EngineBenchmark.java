@@ -692,6 +692,47 @@ public final class EngineBenchmark {
           + " total)");
       r.put("6. INSERT/UPDATE per step", f2(d.inserts() / 100.0) + " / "
           + f2(d.updates() / 100.0));
+      eventCommits(r);
+    }
+
+    /**
+     * 6b. An instance that waits for an event: the commits from its create until it waits, and
+     * from the sendEvent call until it completed (median of 5, as a poll of the dispatcher may
+     * add its own transaction to one of them).
+     */
+    private void eventCommits(Map<String, String> r) throws Exception {
+      long[] toWait = new long[5];
+      long[] toEnd = new long[5];
+      String calls = "";
+      for (int k = 0; k < toWait.length; k++) {
+        quiesce();
+        ds.counting = true;
+        CountingDataSource.Snapshot s0 = ds.snapshot();
+        // its first turn is running when create returns (this server claims what it creates)
+        WorkflowInstance w = client("bench-event").create(0);
+        quiesce();
+        CountingDataSource.Snapshot s1 = ds.snapshot();
+        expect(1);
+        w.sendEvent("go", Map.of("k", k));
+        await(Duration.ofMinutes(1), "event commits");
+        quiesce();
+        CountingDataSource.Snapshot s2 = ds.snapshot();
+        ds.counting = false;
+        // a read in autocommit (the wait's look for a buffered event) commits nothing
+        CountingDataSource.Snapshot a = s1.minus(s0);
+        CountingDataSource.Snapshot b = s2.minus(s1);
+        toWait[k] = a.commits() + a.autocommitStatements() - a.autocommitSelects();
+        toEnd[k] = b.commits() + b.autocommitStatements() - b.autocommitSelects();
+        calls = "create: " + a.commits() + " commits, " + a.autocommitStatements()
+            + " autocommit statements, " + a.selects() + " SELECT, " + a.inserts()
+            + " INSERT, " + a.updates() + " UPDATE; event: " + b.commits() + " commits, "
+            + b.autocommitStatements() + " autocommit statements, " + b.selects() + " SELECT, " + b.inserts() + " INSERT, " + b.updates() + " UPDATE";
+      }
+      Arrays.sort(toWait);
+      Arrays.sort(toEnd);
+      log("an instance waiting for an event (last of 5): " + calls);
+      r.put("6b. commits, create -> waiting for an event", String.valueOf(toWait[2]));
+      r.put("6b. commits, sendEvent -> complete", String.valueOf(toEnd[2]));
     }
 
     /** Creates n 3-step instances from the creator threads; returns seconds until all done. */

@@ -175,19 +175,9 @@ final class Dispatcher {
 
   /** Tries to run one instance now (after an event, a resume, a restart). */
   void kick(String uid) {
-    if (!running || !engine.health().isUp() || active.containsKey(uid)
-        || claiming.contains(uid)) {
-      return;
+    if (takeForClaim(uid)) {
+      claimAndRun(List.of(uid));
     }
-    if (!slots.tryAcquire()) {
-      backlog = true;
-      return;
-    }
-    if (!markClaimingIfIdle(uid)) {
-      slots.release();
-      return;
-    }
-    claimAndRun(List.of(uid));
   }
 
   /**
@@ -350,7 +340,17 @@ final class Dispatcher {
    */
   private List<Turn> claim(List<String> uids) {
     long claimedAt = System.nanoTime();
-    return engine.tx().inTransaction(em -> {
+    return engine.tx().inTransaction(em -> claimIn(em, uids, claimedAt, null));
+  }
+
+  /**
+   * Claims the due ones among {@code uids} in the caller's transaction (see {@link #claim});
+   * {@code adjust}, when not null, may change each claimed instance's journal (writing in the same
+   * transaction) before its turn is made.
+   */
+  List<Turn> claimIn(jakarta.persistence.EntityManager em, List<String> uids, long claimedAt,
+      java.util.function.BiFunction<InstanceRecord, List<StepRecord>, List<StepRecord>> adjust) {
+    {
       long now = engine.now();
       // under a concurrency limit only as many as it leaves room for (the others stay due)
       List<String> admitted = engine.gate().admit(em, uids, engine.serverId());
@@ -405,13 +405,63 @@ final class Dispatcher {
       Map<String, List<StepRecord>> journals = engine.store().journals(em, gens);
       List<Turn> turns = new ArrayList<>();
       for (InstanceRecord r : runnable) {
+        List<StepRecord> steps = journals.getOrDefault(r.uid(), List.of());
+        if (adjust != null) {
+          steps = adjust.apply(r, steps);
+        }
         Turn turn = new Turn(engine, engine.registry().find(r.workflowName()), r,
-            epochs.get(r.uid()), claimedAt, journals.getOrDefault(r.uid(), List.of()));
+            epochs.get(r.uid()), claimedAt, steps);
         turn.recovering = recovering.contains(r.uid());
         turns.add(turn);
       }
       return turns;
-    });
+    }
+  }
+
+  /**
+   * Takes a worker slot and the claiming mark for an instance the caller is about to claim in its
+   * own transaction ({@link #claimIn}); false when this server cannot run it now (then nothing is
+   * held). After the transaction: {@link #startClaimed} or, when it failed, {@link #dropClaim}.
+   */
+  boolean takeForClaim(String uid) {
+    if (!running || !engine.health().isUp() || active.containsKey(uid)
+        || claiming.contains(uid)) {
+      return false;
+    }
+    if (!slots.tryAcquire()) {
+      backlog = true;
+      return false;
+    }
+    if (!markClaimingIfIdle(uid)) {
+      slots.release();
+      return false;
+    }
+    return true;
+  }
+
+  /** Runs the turns the caller's committed transaction claimed for {@code uid} (none or one). */
+  void startClaimed(String uid, List<Turn> turns) {
+    try {
+      engine.flushEvents();
+    } catch (Throwable e) { // a listener's Error must not keep a claimed turn from running
+      LOG.log(Level.WARNING, "a workflow event listener failed", e);
+    }
+    boolean started = false;
+    for (Turn turn : turns) {
+      started |= turn.uid().equals(uid);
+      submit(turn);
+    }
+    claiming.remove(uid);
+    if (!started) {
+      slots.release();
+      requestPoll(); // whatever kept it from running here, a poll looks at it again
+    }
+  }
+
+  /** Gives back what {@link #takeForClaim} took when the caller's transaction did not commit. */
+  void dropClaim(String uid) {
+    claiming.remove(uid);
+    slots.release();
   }
 
   /** Runs a turn on a worker; the slot is held and is given back when the turn ends. */

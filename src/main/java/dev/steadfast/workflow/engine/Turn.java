@@ -90,6 +90,8 @@ final class Turn implements WorkflowStep {
    */
   private volatile long leaseDeadline;
   private final Map<String, StepRecord> journal = new ConcurrentHashMap<>();
+  /** See {@link #writesAtRelease}; only the turn's own thread adds to it. */
+  private final List<Stmt> atEnd = new ArrayList<>(1);
   private final Map<String, Integer> counters = new HashMap<>();
   private final AtomicInteger nextSeq = new AtomicInteger();
   private final AtomicInteger doSteps = new AtomicInteger();
@@ -144,6 +146,14 @@ final class Turn implements WorkflowStep {
 
   String uid() {
     return instance.uid();
+  }
+
+  /**
+   * Rows the turn leaves to be written with its release when it ends waiting (a wait's record):
+   * the release commits them or nothing. Dropped when the turn ends any other way.
+   */
+  List<Stmt> writesAtRelease() {
+    return atEnd;
   }
 
   WorkflowEngine engine() {
@@ -782,6 +792,26 @@ final class Turn implements WorkflowStep {
       due = now;
     }
     long dueAt = due;
+    if (mocked.isEmpty() && now < dueAt && !pendingEvent(type, dueAt)) {
+      // nothing to take: the wait is recorded with the journal's group commit (first time) or
+      // not written at all (again). An event sent from here on bumps the instance's signals, so
+      // the end of this turn is refused and the instance runs again at once to take it.
+      if (!exists) {
+        StepRecord w = new StepRecord(key, seq, "waitForEvent", name, count, StepState.WAITING,
+            null, null, null, null, null, 0, 0, startedAt, null, dueAt, type, null);
+        Stmt insert = WorkflowStore.insertStepStmt(claim, gen(), w);
+        if (Races.inBranch()) {
+          journal(new ArrayList<>(List.of(insert))); // the other branches go on
+        } else {
+          // the turn ends here: the wait's row commits with the instance's release, or not at
+          // all (a refused release, e.g. after an event, runs the instance again: it records
+          // the wait afresh and finds the event)
+          atEnd.add(insert);
+        }
+        journal.put(key, w);
+      }
+      throw new Signals.Suspend(dueAt, false);
+    }
     StepRecord[] got = new StepRecord[1];
     write(em -> {
       if (!engine.store().fence(em, claim)) {
@@ -820,6 +850,15 @@ final class Turn implements WorkflowStep {
         throw new EventTimeoutException(r.errorMessage());
       default:
         throw new Signals.Suspend(r.dueAt(), false);
+    }
+  }
+
+  /** Whether an event this wait would take is buffered (a read of committed rows). */
+  private boolean pendingEvent(String type, long sentBy) {
+    try {
+      return engine.reads().hasPendingEvent(uid(), type, sentBy);
+    } catch (RuntimeException e) {
+      throw failedWrite(e); // as if the wait's write had failed: the turn ends, runs again
     }
   }
 

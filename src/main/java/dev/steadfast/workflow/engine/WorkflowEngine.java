@@ -573,19 +573,51 @@ public final class WorkflowEngine {
     }
     Limits.checkSize(text, "event payload");
     boolean[] wake = new boolean[1];
-    String uid = control(def, instanceId, (em, e) -> {
-      Status s = Status.fromWireName(e.getStatus());
-      if (s.isFinished()) {
-        throw illegal(instanceId, s, "send an event to");
+    // a waiting instance this server can run is claimed in the event's own transaction, and the
+    // event handed to its wait there: one commit from the call to the resumed turn
+    String[] taken = new String[1];
+    List<Turn> turns = new ArrayList<>(1);
+    long claimedAt = System.nanoTime();
+    String uid;
+    try {
+      uid = tx.inTransaction(em -> {
+        InstanceEntity e = store.lockInstance(em, def.name(), instanceId);
+        if (e == null) {
+          throw notFound(instanceId);
+        }
+        Status s = Status.fromWireName(e.getStatus());
+        if (s.isFinished()) {
+          throw illegal(instanceId, s, "send an event to");
+        }
+        long now = now();
+        store.insertEvent(em, e.getUid(), type, text, now);
+        e.setSignals(e.getSignals() + 1);
+        e.setModifiedAt(now);
+        if (s == Status.WAITING && e.getOwner() == null) {
+          e.setDueAt(now);
+          wake[0] = true;
+          if (taken[0] == null && e.getControl() == null && !def.policy().limited()
+              && dispatcher.takeForClaim(e.getUid())) {
+            taken[0] = e.getUid();
+          }
+          if (taken[0] != null) {
+            em.flush(); // the claim below is plain SQL on the same row
+            turns.clear();
+            turns.addAll(dispatcher.claimIn(em, List.of(e.getUid()), claimedAt,
+                (r, steps) -> EventDelivery.deliver(this, em, r, steps)));
+          }
+        }
+        return e.getUid();
+      });
+    } catch (RuntimeException | Error ex) {
+      if (taken[0] != null) {
+        dispatcher.dropClaim(taken[0]);
       }
-      store.insertEvent(em, e.getUid(), type, text, now());
-      if (s == Status.WAITING && e.getOwner() == null) {
-        e.setDueAt(now());
-        wake[0] = true;
-      }
-      return true;
-    });
-    if (wake[0]) {
+      throw ex;
+    }
+    if (taken[0] != null) {
+      dispatcher.startClaimed(taken[0], turns);
+    } else if (wake[0]) {
       dispatcher.kick(uid);
     }
   }
@@ -654,7 +686,8 @@ public final class WorkflowEngine {
       case SUSPENDED -> {
         if (turn.rollingBack) {
           rollbacks.waitUntil(turn, outcome.dueAt(), now);
-        } else if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
+        } else if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now,
+            turn.writesAtRelease())) {
           dispatcher.wakeAt(outcome.dueAt());
         } else {
           settleConflict(turn);
@@ -723,13 +756,37 @@ public final class WorkflowEngine {
 
   private boolean release(Turn turn, boolean checkSignals, Status status, Long due, String output,
       String errorName, String errorMessage, long now) {
+    return release(turn, checkSignals, status, due, output, errorName, errorMessage, now,
+        List.of());
+  }
+
+  /**
+   * Ends a turn: the instance's row let go with {@code status}; {@code before} (rows the turn
+   * left for its end, each fenced by the claim) commit with it, all or nothing.
+   */
+  private boolean release(Turn turn, boolean checkSignals, Status status, Long due, String output,
+      String errorName, String errorMessage, long now, List<JournalWriter.Stmt> before) {
     InstanceRecord r = turn.instance;
     errorName = Limits.errorName(errorName);
     errorMessage = Limits.errorMessage(errorMessage);
     Long ended = status.isFinished() ? now : null;
-    return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
-        WorkflowStore.releaseStmt(turn.claim, r.gen(), r.signals(), checkSignals,
-            status.wireName(), due, output, errorName, errorMessage, ended, now)));
+    JournalWriter.Stmt release = WorkflowStore.releaseStmt(turn.claim, r.gen(), r.signals(),
+        checkSignals, status.wireName(), due, output, errorName, errorMessage, ended, now);
+    if (before.isEmpty()) {
+      return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1, release));
+    }
+    List<JournalWriter.Stmt> stmts = new ArrayList<>(before);
+    stmts.add(release);
+    java.util.function.Predicate<int[]> allWritten = counts -> {
+      for (int c : counts) {
+        if (c != 1) {
+          return false;
+        }
+      }
+      return true;
+    };
+    return journal.run(new JournalWriter.Write<>(r.uid(), allWritten, allWritten::test,
+        stmts.toArray(JournalWriter.Stmt[]::new)));
   }
 
   /**
@@ -968,6 +1025,10 @@ public final class WorkflowEngine {
 
   ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  ReadQueries reads() {
+    return reads;
   }
 
   WorkflowStore store() {

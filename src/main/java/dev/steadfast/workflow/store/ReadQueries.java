@@ -53,6 +53,25 @@ public final class ReadQueries {
     }
   }
 
+  /**
+   * Whether an event of {@code type} sent no later than {@code sentBy} waits unconsumed for the
+   * instance (what a wait would take; see {@code WorkflowStore.consumeEvent}).
+   */
+  public boolean hasPendingEvent(String instanceUid, String type, long sentBy) {
+    return read("events of instance " + instanceUid, c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sf_event WHERE instance_uid = ?"
+          + " AND event_type = ? AND consumed_by IS NULL AND created_at <= ?")) {
+        p.setString(1, instanceUid);
+        p.setString(2, type);
+        p.setLong(3, sentBy);
+        p.setMaxRows(1);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   /** The instance row, or null. */
   public InstanceRecord instance(String workflowName, String instanceId) {
     return read("instance " + instanceId, c -> instance(c, workflowName, instanceId));

@@ -245,6 +245,49 @@ abstract class EngineContract {
   }
 
   @Test
+  void eventsSentAtAnyMomentOfTheirInstancesTurnsAreAllReceived() throws Exception {
+    // each event lands at a different moment relative to its instance's turns: before the wait,
+    // while the wait is being recorded, between the record and the end of the turn, while it
+    // waits (the turn finds no event, records the wait, then an event arrives before it ends:
+    // the end must be refused and the instance run again to take it)
+    int n = 40;
+    List<WorkflowInstance> approvals = new ArrayList<>();
+    List<WorkflowInstance> collectors = new ArrayList<>();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        WorkflowInstance a = client("approval").create(id(), new ApprovalParams(60_000));
+        WorkflowInstance c = client("collector").create(id(), null);
+        approvals.add(a);
+        collectors.add(c);
+        long delayMicros = k * 250L; // 0 to 10 ms after the create
+        int no = k;
+        sent.add(pool.submit(() -> {
+          java.util.concurrent.locks.LockSupport.parkNanos(delayMicros * 1_000);
+          a.sendEvent("approval", new Decision(true, "n" + no));
+          for (String item : List.of("x", "y", "z")) {
+            c.sendEvent("item", item + no);
+            java.util.concurrent.locks.LockSupport.parkNanos(delayMicros * 300);
+          }
+          return null;
+        }));
+      }
+      for (var f : sent) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int k = 0; k < n; k++) {
+      InstanceStatus s = h.await(approvals.get(k), Status.COMPLETE, Duration.ofSeconds(30));
+      assertEquals("approved: n" + k, s.output(String.class));
+      InstanceStatus c = h.await(collectors.get(k), Status.COMPLETE, Duration.ofSeconds(30));
+      assertEquals(List.of("x" + k, "y" + k, "z" + k), c.output(new TypeRef<List<String>>() {}));
+    }
+  }
+
+  @Test
   void anEventAfterATimedOutWaitGoesToTheNextWait() {
     WorkflowInstance i = client("stale-waiter").create(id(), null);
     EngineHarness.sleep(1_500); // the first wait (1 s) times out
