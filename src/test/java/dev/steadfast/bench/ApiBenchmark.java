@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -69,14 +71,18 @@ public final class ApiBenchmark {
       Map<String, Figures> engine = o.containsKey("no-engine") ? Map.of()
           : EngineSide.measure(b.rounds, b.scale, b.only);
       print(http, engine, b.rounds, load / 100.0);
+      System.out.println("per step, 1,000-step instance (demo 'processing', " + BIG_RUNS
+          + " runs, median of the last " + (BIG_RUNS - 1) + "): server "
+          + perStepFigure(b.perStep) + "; engine alone "
+          + perStepFigure(EngineSide.perStep));
     }
   }
 
   private Map<String, Figures> measure() throws Exception {
     Map<String, Figures> f = new LinkedHashMap<>();
+    String big = bigInstance();
     check(post(ACCOUNT + "/workflows/resilient-call/instances", "{\"instance_id\":\"" + run
         + "-one\",\"params\":{\"failures\":0,\"refuse\":false}}"));
-    String big = bigInstance();
     awaitComplete("resilient-call", run + "-one");
     String one = ACCOUNT + "/workflows/resilient-call/instances/" + run + "-one";
     run(f, "list workflows", 1, 2_000, (h, c, i) -> check(h.get(ACCOUNT + "/workflows")));
@@ -105,25 +111,55 @@ public final class ApiBenchmark {
     check(h.post(APPROVAL + "/" + id + "/events/approval", "{\"approved\":true,\"reason\":\"ok\"}"));
   }
 
-  /** The demo 'processing' workflow with 998 items: 1,000 steps; returns its details path. */
+  /**
+   * The demo 'processing' workflow with 998 items (1,000 steps), run {@link #BIG_RUNS} times one
+   * after another: the per-step time of each (start to end / steps) into {@link #perStep}, the
+   * first being the JIT's warm-up; returns the details path of the last.
+   */
   private String bigInstance() throws Exception {
     StringJoiner items = new StringJoiner(",", "[", "]");
     for (int i = 0; i < 998; i++) {
       items.add("\"i" + i + "\"");
     }
-    check(post(ACCOUNT + "/workflows/processing/instances", "{\"instance_id\":\"" + run
-        + "-big\",\"params\":{\"items\":" + items + ",\"millisPerItem\":0}}"));
-    awaitComplete("processing", run + "-big");
-    return ACCOUNT + "/workflows/processing/instances/" + run + "-big";
+    String id = null;
+    for (int k = 0; k < BIG_RUNS; k++) {
+      id = run + "-big" + k;
+      check(post(ACCOUNT + "/workflows/processing/instances", "{\"instance_id\":\"" + id
+          + "\",\"params\":{\"items\":" + items + ",\"millisPerItem\":0}}"));
+      jakarta.json.JsonObject r = jakarta.json.Json.createReader(new java.io.StringReader(
+          awaitComplete("processing", id))).readObject().getJsonObject("result");
+      long ms = Duration.between(Instant.parse(r.getString("start")),
+          Instant.parse(r.getString("end"))).toMillis();
+      perStep.add((double) ms / r.getInt("step_count"));
+    }
+    return ACCOUNT + "/workflows/processing/instances/" + id;
   }
 
-  private void awaitComplete(String workflow, String id) throws Exception {
+  /** How many 1,000-step instances each side runs (the first warms the JIT). */
+  static final int BIG_RUNS = 6;
+
+  /** Milliseconds per step of each 1,000-step instance the server ran. */
+  private final List<Double> perStep = new ArrayList<>();
+
+  /** The median of all runs but the first: "0.412 ms (runs 0.530, 0.401, 0.412, 0.420)". */
+  static String perStepFigure(List<Double> runs) {
+    if (runs.size() < 2) {
+      return "";
+    }
+    List<Double> warm = new ArrayList<>(runs.subList(1, runs.size()));
+    java.util.Collections.sort(warm);
+    StringJoiner all = new StringJoiner(", ", "runs ", "");
+    runs.forEach(v -> all.add(String.format(Locale.ROOT, "%.3f", v)));
+    return String.format(Locale.ROOT, "%.3f ms (%s)", warm.get(warm.size() / 2), all);
+  }
+
+  private String awaitComplete(String workflow, String id) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     try (RawHttp h = new RawHttp(base, token)) {
       while (true) {
         String body = check(h.get(ACCOUNT + "/workflows/" + workflow + "/instances/" + id)).body();
         if (body.contains("\"status\":\"complete\"")) {
-          return;
+          return body;
         }
         if (body.contains("\"status\":\"errored\"") || System.nanoTime() > deadline) {
           throw new IllegalStateException(workflow + "/" + id + ": " + body.substring(0,
