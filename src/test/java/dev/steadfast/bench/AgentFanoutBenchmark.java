@@ -37,6 +37,9 @@ public final class AgentFanoutBenchmark {
     int calls = 500;
     int rounds = 3;
     int[] sizes = {0, 50, 200, 1_000};
+    Long pidOption = null;
+    dev.steadfast.testing.ServerKind kind = dev.steadfast.testing.ServerKind.PAYARA_MICRO;
+    boolean histogram = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--url" -> url = args[++i];
@@ -45,18 +48,39 @@ public final class AgentFanoutBenchmark {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--clients" -> sizes = Arrays.stream(args[++i].split(","))
             .mapToInt(Integer::parseInt).toArray();
+        case "--pid" -> pidOption = Long.valueOf(args[++i]);
+        case "--server" -> {
+          String id = args[++i];
+          kind = Arrays.stream(dev.steadfast.testing.ServerKind.values())
+              .filter(k -> k.id().equals(id)).findFirst()
+              .orElseThrow(() -> new IllegalArgumentException("--server micro|wildfly|payara-server"));
+        }
+        case "--histogram" -> histogram = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     try (ServerProcess server = url == null
-        ? ServerProcess.start("agent-bench", Map.of("STEADFAST_AGENTS_DEMO_TOKEN", token))
+        // 10,000 idle clients and the caller: over the default limit of 10,000 per server
+        ? ServerProcess.start(kind, "agent-bench", Map.of("STEADFAST_AGENTS_DEMO_TOKEN", token,
+            "STEADFAST_AGENTS_MAX_CONNECTIONS", "20000"))
         : null) {
       String base = url != null ? url : server.baseUrl().replace("http:", "ws:");
       HttpClient http = Http.client();
+      HttpClient callerHttp = Http.client();
       String instance = "fanout-" + Long.toString(System.currentTimeMillis(), 36);
-      System.out.printf(Locale.ROOT, "Agent fan-out benchmark: CounterAgent/%s, %d calls x %d"
-          + " rounds per size; load average %.2f%n", instance, calls, rounds,
-          ApiBenchmark.loadAverage());
+      System.out.printf(Locale.ROOT, "Agent fan-out benchmark (%s): CounterAgent/%s, %d calls x"
+          + " %d rounds per size; load average %.2f%n", url != null ? url : kind.id(), instance,
+          calls, rounds, ApiBenchmark.loadAverage());
+      // the server's heap after a full GC, with no idle client and then with each size
+      Long pid = url != null ? pidOption : Long.valueOf(server.pid());
+      Caller warm = Caller.open(http, socket(base, instance, token, "warm-up"));
+      for (int i = 0; i < 200; i++) {
+        warm.call(List.of(), false);
+      }
+      warm.close();
+      long heap0 = pid == null ? -1 : heapAfterGcKib(pid);
+      Map<String, long[]> classes0 = histogram && pid != null ? classHistogram(pid) : Map.of();
+      StringBuilder memory = new StringBuilder();
       System.out.printf(Locale.ROOT, "%-14s | %-34s | %s%n", "idle clients",
           "increment(1) p50 / p99 ms", "last idle client got the state, p50 ms");
       List<Idle> idle = new ArrayList<>();
@@ -71,9 +95,22 @@ public final class AgentFanoutBenchmark {
             idle.add(f.get(60, TimeUnit.SECONDS));
           }
         }
-        Caller caller = Caller.open(http, socket(base, instance, token, "caller-" + n));
-        for (int i = 0; i < 100; i++) {
-          caller.call(idle, false); // warm-up
+        if (pid != null && n > 0) {
+          long heap = heapAfterGcKib(pid);
+          memory.append(String.format(Locale.ROOT, "%,d idle clients: server heap after full GC"
+              + " %,d KiB, %.1f KiB more per client than with none%n", n, heap,
+              (heap - heap0) / (double) n));
+          if (histogram && n == sizes[sizes.length - 1]) {
+            memory.append(histogramDiff(classes0, classHistogram(pid), n));
+          }
+        }
+        // the caller has an HttpClient (a selector thread) of its own: on the idle clients' one
+        // its reply would wait behind thousands of state frames being read by this process
+        Caller caller = Caller.open(callerHttp, socket(base, instance, token, "caller-" + n));
+        for (int i = 0; i < 20; i++) {
+          // warm-up, each call waiting for its broadcast: unwaited, a hundred calls to 10,000
+          // clients queue a million frames, and the first timed call waits behind them
+          caller.call(idle, true);
         }
         double[] p50 = new double[rounds];
         double[] p99 = new double[rounds];
@@ -100,6 +137,7 @@ public final class AgentFanoutBenchmark {
             s[s.length - 1]), n == 0 ? "" : String.format(Locale.ROOT, "%.2f",
             Rounds.median(fan)));
       }
+      System.out.print(memory);
       // what the run leaves: the instance's state row, not its hourly tick (the demo agent
       // schedules it when it starts)
       Caller last = Caller.open(http, socket(base, instance, token, "cleanup"));
@@ -107,6 +145,57 @@ public final class AgentFanoutBenchmark {
       last.close();
       idle.forEach(Idle::close);
     }
+  }
+
+  /** Used heap of process {@code pid} after a full GC, in KiB (jcmd). */
+  static long heapAfterGcKib(long pid) throws Exception {
+    jcmd(pid, "GC.run");
+    Thread.sleep(500);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K")
+        .matcher(jcmd(pid, "GC.heap_info"));
+    if (!m.find()) {
+      throw new IllegalStateException("no heap figure from jcmd GC.heap_info");
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  /** Class name to {instances, bytes} of process {@code pid} (a full GC first). */
+  static Map<String, long[]> classHistogram(long pid) throws Exception {
+    Map<String, long[]> out = new java.util.HashMap<>();
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+        "^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    for (String l : jcmd(pid, "GC.class_histogram").split("\n")) {
+      java.util.regex.Matcher m = line.matcher(l);
+      if (m.find()) {
+        out.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+      }
+    }
+    return out;
+  }
+
+  /** The classes that grew most between two histograms, per client. */
+  static String histogramDiff(Map<String, long[]> before, Map<String, long[]> after, int n) {
+    StringBuilder b = new StringBuilder("  what grew, per idle client (bytes, instances):\n");
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), new long[] {
+            e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
+            e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
+        .sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]))
+        .limit(Integer.getInteger("bench.histogram.lines", 25))
+        .forEach(e -> b.append(String.format(Locale.ROOT, "  %8.0f %6.2f  %s%n",
+            e.getValue()[1] / (double) n, e.getValue()[0] / (double) n, e.getKey())));
+    return b.toString();
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
+    Process p = new ProcessBuilder("jcmd", String.valueOf(pid), command)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed: " + out);
+    }
+    return out;
   }
 
   private static URI socket(String base, String instance, String token, String pk) {
@@ -152,6 +241,13 @@ public final class AgentFanoutBenchmark {
     @Override
     public void onError(WebSocket ws, Throwable error) {
       admitted.completeExceptionally(error);
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+      admitted.completeExceptionally(new IllegalStateException("closed by the server: " + status
+          + " " + reason));
+      return null;
     }
 
     void close() {

@@ -389,7 +389,7 @@ public final class AgentInstance implements AgentContext {
     }
     if (toWrite != null) {
       List<LiveConnection> writers = toWrite;
-      runtime.execute(() -> writers.forEach(LiveConnection::drive));
+      runtime.execute(() -> writers.forEach(runtime::driveWindowed));
     }
     runtime.metrics().broadcast(type.kebab(), sent);
   }

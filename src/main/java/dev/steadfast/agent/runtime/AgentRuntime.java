@@ -306,6 +306,31 @@ public final class AgentRuntime {
     workers.execute(work);
   }
 
+  /**
+   * Frames a broadcast may have handed to the container and not seen go out, across the server.
+   * Without a bound a broadcast to 10,000 clients gave Payara's HTTP worker queue (4,096 tasks)
+   * a write event per client at once: it refused the rest, and clients missed the frame.
+   */
+  static final int BROADCAST_WINDOW = 1_024;
+  private final java.util.concurrent.Semaphore broadcastWindow =
+      new java.util.concurrent.Semaphore(BROADCAST_WINDOW);
+
+  /**
+   * Starts writing {@code c}'s queue once the window has room; waits at most a send timeout for
+   * it (frames stuck in dead connections are given up by then), then writes regardless.
+   */
+  void driveWindowed(LiveConnection c) {
+    boolean taken;
+    try {
+      taken = broadcastWindow.tryAcquire(limits.sendTimeout().toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      taken = false;
+    }
+    c.drive(taken ? broadcastWindow::release : () -> { });
+  }
+
   public void setAuthenticators(Supplier<List<AgentAuthenticator>> authenticators) {
     this.authenticators = authenticators;
   }

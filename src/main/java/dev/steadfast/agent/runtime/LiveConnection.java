@@ -37,6 +37,9 @@ public final class LiveConnection implements Connection {
   private boolean doneInWire; // that send completed before it returned, guarded by out
   /** When the frame in flight started (System.nanoTime), 0 when none is. */
   private volatile long sendingSince;
+  /** Run once when the frame a broadcast started here has gone out (see {@link #drive}). */
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> windowRelease =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private volatile Object state;
   private volatile boolean open = true;
   volatile long lastSeen = System.currentTimeMillis();
@@ -133,9 +136,22 @@ public final class LiveConnection implements Connection {
     return claimed;
   }
 
-  /** Writes what is queued on this thread, for a writer taken by {@link #queueForBroadcast}. */
-  void drive() {
+  /**
+   * Writes what is queued on this thread, for a writer taken by {@link #queueForBroadcast};
+   * {@code sent} runs once the first frame has gone out (or failed, or there was nothing to
+   * write, or the connection was given up): a broadcast keeps a bounded number of frames in the
+   * container's hands with it.
+   */
+  void drive(Runnable sent) {
+    windowRelease.set(sent);
     writeNext();
+  }
+
+  private void releaseWindow() {
+    Runnable r = windowRelease.getAndSet(null);
+    if (r != null) {
+      r.run();
+    }
   }
 
   void ping() {
@@ -175,6 +191,7 @@ public final class LiveConnection implements Connection {
       out.clear();
       queued = 0;
     }
+    releaseWindow(); // a send that never completes must not hold a broadcast's window
     LOG.info("closing agent connection " + id + ": " + reason);
     onAbort.run(); // forgotten by the runtime first: it no longer counts once the client sees it
     writer.execute(() -> {
@@ -207,8 +224,11 @@ public final class LiveConnection implements Connection {
         next = out.poll();
         if (next == null) {
           writing = false;
-          return;
         }
+      }
+      if (next == null) {
+        releaseWindow();
+        return;
       }
       try {
         if (next instanceof String text) {
@@ -243,6 +263,7 @@ public final class LiveConnection implements Connection {
 
   private void sent(String text, Throwable failure) {
     sendingSince = 0;
+    releaseWindow();
     if (failure != null) {
       // a lost frame leaves the client out of step (a container may also refuse a write when
       // its own buffer for a client that does not read is full): close, the client reconnects

@@ -254,6 +254,35 @@ class AgentFaultsTest {
   }
 
   @Test
+  void aBroadcastHandsTheContainerAtMostAWindowOfFramesAtOnce() {
+    // a container queues an event per pending write (Payara: 4,096 at most, then it refuses
+    // work and clients miss frames); a broadcast to more clients than the window waits for
+    // frames to go out before it starts more
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT.withSendTimeout(Duration.ofMinutes(1)));
+    int n = AgentRuntime.BROADCAST_WINDOW + 200;
+    List<FakeWire> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      FakeWire w = FakeWire.connect(rt, "error-agent", "crowd", "c" + i, Map.of());
+      w.await("cf_agent_mcp_servers");
+      w.stalled = true; // sends are handed over but do not complete until released below
+      clients.add(w);
+    }
+    rt.instance("error-agent", "crowd").broadcast("the broadcast frame", List.of());
+    java.util.function.IntSupplier handedOver = () -> (int) clients.stream()
+        .filter(w -> w.frames.contains("the broadcast frame")).count();
+    waitFor(() -> handedOver.getAsInt() >= AgentRuntime.BROADCAST_WINDOW, "a window's worth");
+    FakeWire.sleep(300);
+    assertEquals(AgentRuntime.BROADCAST_WINDOW, handedOver.getAsInt(),
+        "frames handed over before any went out");
+    for (FakeWire w : clients) {
+      w.stalled = false;
+      w.pending.forEach(done -> done.accept(null)); // gone out
+    }
+    waitFor(() -> handedOver.getAsInt() == n, "every client got the frame");
+    assertTrue(clients.stream().allMatch(w -> w.closedWith == null), "nobody was closed");
+  }
+
+  @Test
   void aSendThatNeverCompletesTimesOut() {
     AgentRuntime rt = runtime(AgentLimits.DEFAULT.withSendTimeout(Duration.ofMillis(400)));
     FakeWire slow = FakeWire.connect(rt, "error-agent", "t", "slow", Map.of());
