@@ -48,11 +48,6 @@ final class Races {
 
   private Races() {}
 
-  /** Whether the calling thread runs a branch of a race (or any). */
-  static boolean inBranch() {
-    return LOST.get() != null;
-  }
-
   /** Called at every step boundary: stops a branch whose race is already decided. */
   static void checkNotLost() {
     AtomicBoolean lost = LOST.get();

@@ -90,8 +90,6 @@ final class Turn implements WorkflowStep {
    */
   private volatile long leaseDeadline;
   private final Map<String, StepRecord> journal = new ConcurrentHashMap<>();
-  /** See {@link #writesAtRelease}; only the turn's own thread adds to it. */
-  private final List<Stmt> atEnd = new ArrayList<>(1);
   private final Map<String, Integer> counters = new HashMap<>();
   private final AtomicInteger nextSeq = new AtomicInteger();
   private final AtomicInteger doSteps = new AtomicInteger();
@@ -148,13 +146,6 @@ final class Turn implements WorkflowStep {
     return instance.uid();
   }
 
-  /**
-   * Rows the turn leaves to be written with its release when it ends waiting (a wait's record):
-   * the release commits them or nothing. Dropped when the turn ends any other way.
-   */
-  List<Stmt> writesAtRelease() {
-    return atEnd;
-  }
 
   WorkflowEngine engine() {
     return engine;
@@ -794,20 +785,13 @@ final class Turn implements WorkflowStep {
     long dueAt = due;
     if (mocked.isEmpty() && now < dueAt && !pendingEvent(type, dueAt)) {
       // nothing to take: the wait is recorded with the journal's group commit (first time) or
-      // not written at all (again). An event sent from here on bumps the instance's signals, so
-      // the end of this turn is refused and the instance runs again at once to take it.
+      // not written at all (again), not in a transaction of its own. An event sent from here on
+      // bumps the instance's signals, so the end of this turn is refused and the instance runs
+      // again at once to take it.
       if (!exists) {
         StepRecord w = new StepRecord(key, seq, "waitForEvent", name, count, StepState.WAITING,
             null, null, null, null, null, 0, 0, startedAt, null, dueAt, type, null);
-        Stmt insert = WorkflowStore.insertStepStmt(claim, gen(), w);
-        if (Races.inBranch()) {
-          journal(new ArrayList<>(List.of(insert))); // the other branches go on
-        } else {
-          // the turn ends here: the wait's row commits with the instance's release, or not at
-          // all (a refused release, e.g. after an event, runs the instance again: it records
-          // the wait afresh and finds the event)
-          atEnd.add(insert);
-        }
+        journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(claim, gen(), w))));
         journal.put(key, w);
       }
       throw new Signals.Suspend(dueAt, false);

@@ -686,8 +686,7 @@ public final class WorkflowEngine {
       case SUSPENDED -> {
         if (turn.rollingBack) {
           rollbacks.waitUntil(turn, outcome.dueAt(), now);
-        } else if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now,
-            turn.writesAtRelease())) {
+        } else if (release(turn, true, Status.WAITING, outcome.dueAt(), null, null, null, now)) {
           dispatcher.wakeAt(outcome.dueAt());
         } else {
           settleConflict(turn);
@@ -756,37 +755,13 @@ public final class WorkflowEngine {
 
   private boolean release(Turn turn, boolean checkSignals, Status status, Long due, String output,
       String errorName, String errorMessage, long now) {
-    return release(turn, checkSignals, status, due, output, errorName, errorMessage, now,
-        List.of());
-  }
-
-  /**
-   * Ends a turn: the instance's row let go with {@code status}; {@code before} (rows the turn
-   * left for its end, each fenced by the claim) commit with it, all or nothing.
-   */
-  private boolean release(Turn turn, boolean checkSignals, Status status, Long due, String output,
-      String errorName, String errorMessage, long now, List<JournalWriter.Stmt> before) {
     InstanceRecord r = turn.instance;
     errorName = Limits.errorName(errorName);
     errorMessage = Limits.errorMessage(errorMessage);
     Long ended = status.isFinished() ? now : null;
-    JournalWriter.Stmt release = WorkflowStore.releaseStmt(turn.claim, r.gen(), r.signals(),
-        checkSignals, status.wireName(), due, output, errorName, errorMessage, ended, now);
-    if (before.isEmpty()) {
-      return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1, release));
-    }
-    List<JournalWriter.Stmt> stmts = new ArrayList<>(before);
-    stmts.add(release);
-    java.util.function.Predicate<int[]> allWritten = counts -> {
-      for (int c : counts) {
-        if (c != 1) {
-          return false;
-        }
-      }
-      return true;
-    };
-    return journal.run(new JournalWriter.Write<>(r.uid(), allWritten, allWritten::test,
-        stmts.toArray(JournalWriter.Stmt[]::new)));
+    return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+        WorkflowStore.releaseStmt(turn.claim, r.gen(), r.signals(), checkSignals,
+            status.wireName(), due, output, errorName, errorMessage, ended, now)));
   }
 
   /**

@@ -288,6 +288,35 @@ abstract class EngineContract {
   }
 
   @Test
+  void instancesCreatedTogetherAllReachTheirWaits() throws Exception {
+    // their waits are recorded with their releases, in shared batches of the journal writer
+    int n = 300;
+    List<WorkflowInstance> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> made = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        made.add(pool.submit(() -> all.add(client("approval").create(id(),
+            new ApprovalParams(3_600_000)))));
+      }
+      for (var f : made) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (WorkflowInstance i : all) {
+      h.await(i, Status.WAITING, Duration.ofSeconds(30));
+    }
+    for (WorkflowInstance i : all.subList(0, 20)) {
+      i.sendEvent("approval", new Decision(true, "ok"));
+    }
+    for (WorkflowInstance i : all.subList(0, 20)) {
+      assertEquals("approved: ok", h.await(i, Status.COMPLETE).output(String.class));
+    }
+  }
+
+  @Test
   void anEventAfterATimedOutWaitGoesToTheNextWait() {
     WorkflowInstance i = client("stale-waiter").create(id(), null);
     EngineHarness.sleep(1_500); // the first wait (1 s) times out
