@@ -193,8 +193,20 @@ public class AgentEndpoint extends Endpoint {
       ClassLoader app = t.getContextClassLoader();
       t.setContextClassLoader(SEND_LOADER);
       try {
-        session.getAsyncRemote().sendText(text,
-            r -> done.accept(r.isOK() ? null : r.getException()));
+        session.getAsyncRemote().sendText(text, r -> {
+          // a completion on this very thread (inside sendText) runs the runtime's code, which
+          // gets the application's class loader back
+          Thread now = Thread.currentThread();
+          ClassLoader current = now.getContextClassLoader();
+          if (current == SEND_LOADER) {
+            now.setContextClassLoader(app);
+          }
+          try {
+            done.accept(r.isOK() ? null : r.getException());
+          } finally {
+            now.setContextClassLoader(current);
+          }
+        });
       } finally {
         t.setContextClassLoader(app);
       }
