@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is the difference. A program, not a test: it asserts nothing but that answers are 200.
  *
  * <p>Run after {@code mvn package}: see docs/benchmarks.md. {@code --url U --token T} measures a
- * running server instead of starting one; {@code --no-engine} skips the engine column.
+ * running server instead of starting one; {@code --no-engine} skips the engine column;
+ * {@code --db postgres} puts the server and the engine alone each on a database of its own on an
+ * embedded PostgreSQL (fsync on) instead of H2.
  */
 public final class ApiBenchmark {
   private static final String ACCOUNT = "/client/v4/accounts/bench";
@@ -60,7 +62,20 @@ public final class ApiBenchmark {
     Map<String, String> o = options(args);
     String url = o.get("url");
     long load = Math.round(loadAverage() * 100);
-    try (ServerProcess server = url == null ? ServerProcess.start("bench", Map.of()) : null) {
+    // --db postgres: the server and the engine alone each on a database of their own on an
+    // embedded PostgreSQL 15 with its default settings (fsync on)
+    boolean postgres = "postgres".equals(o.get("db"));
+    Map<String, String> env = Map.of();
+    if (postgres && url == null) {
+      String pgUrl = ((org.postgresql.ds.common.BaseDataSource)
+          dev.steadfast.workflow.engine.Databases.postgresWithDefaults()).getURL();
+      // the demo workflows are on by default only with the embedded H2 database
+      env = Map.of("STEADFAST_DB_URL", pgUrl, "STEADFAST_DB_USER", "postgres",
+          "STEADFAST_DB_PASSWORD", "postgres", "STEADFAST_EXAMPLES_ENABLED", "true");
+    }
+    database = postgres ? "PostgreSQL 15 (embedded, fsync and synchronous commit on)"
+        : "H2 file database (WRITE_DELAY=0: each commit written to the file, not fsynced)";
+    try (ServerProcess server = url == null ? ServerProcess.start("bench", env) : null) {
       URI base = URI.create(url != null ? url : server.baseUrl());
       // --pid: the running server's process, for its CPU time per call
       Long pid = url != null ? (o.containsKey("pid") ? Long.valueOf(o.get("pid")) : null)
@@ -69,7 +84,7 @@ public final class ApiBenchmark {
           o, pid);
       Map<String, Figures> http = b.measure();
       Map<String, Figures> engine = o.containsKey("no-engine") ? Map.of()
-          : EngineSide.measure(b.rounds, b.scale, b.only);
+          : EngineSide.measure(b.rounds, b.scale, b.only, postgres);
       print(http, engine, b.rounds, load / 100.0);
       System.out.println("per step, 1,000-step instance (demo 'processing', " + BIG_RUNS
           + " runs, median of the last " + (BIG_RUNS - 1) + "): server "
@@ -134,6 +149,9 @@ public final class ApiBenchmark {
     }
     return ACCOUNT + "/workflows/processing/instances/" + id;
   }
+
+  /** What the server and the engine alone run on, for the header. */
+  private static String database;
 
   /** How many 1,000-step instances each side runs (the first warms the JIT). */
   static final int BIG_RUNS = 6;
@@ -214,9 +232,9 @@ public final class ApiBenchmark {
     System.out.printf(Locale.ROOT, "Steadfast API benchmark — %s%n", Instant.now());
     System.out.printf(Locale.ROOT, "machine: %d cores, load average %.2f at start; java %s%n",
         rt.availableProcessors(), load, System.getProperty("java.vm.version"));
-    System.out.printf(Locale.ROOT, "server: Payara Micro, -Xmx512m, H2 file database (WRITE_DELAY=0:"
-        + " each commit written to the file, not fsynced); clients: keep-alive HTTP/1.1 on"
-        + " 127.0.0.1; %d rounds, medians shown, p50 spread = lowest–highest round%n", rounds);
+    System.out.printf(Locale.ROOT, "server: Payara Micro, -Xmx512m, %s; clients: keep-alive"
+        + " HTTP/1.1 on 127.0.0.1; %d rounds, medians shown, p50 spread = lowest–highest round%n",
+        database, rounds);
     System.out.printf(Locale.ROOT, "%-28s | %-34s | %7s | %8s | %-32s | %7s | %8s%n",
         "operation", "HTTP p50 / p99 ms", "HTTP /s", "srv CPU", "engine alone p50 / p99 ms",
         "eng /s", "eng CPU");

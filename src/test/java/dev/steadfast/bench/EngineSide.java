@@ -39,7 +39,7 @@ final class EngineSide {
   /** Milliseconds per step of each 1,000-step instance (see ApiBenchmark#bigInstance). */
   static final List<Double> perStep = new ArrayList<>();
 
-  static Map<String, Figures> measure(int rounds, double scale, String only)
+  static Map<String, Figures> measure(int rounds, double scale, String only, boolean postgres)
       throws Exception {
     Path dir = Path.of("target", "bench-api-engine").toAbsolutePath();
     if (Files.exists(dir)) {
@@ -52,7 +52,8 @@ final class EngineSide {
     h2.setURL("jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0");
     h2.setUser("sa");
     HikariConfig hc = new HikariConfig();
-    hc.setDataSource(h2);
+    hc.setDataSource(postgres ? dev.steadfast.workflow.engine.Databases.postgresWithDefaults()
+        : h2);
     hc.setMaximumPoolSize(64);
     try (HikariDataSource pool = new HikariDataSource(hc);
         EngineHarness h = new EngineHarness(pool, EngineConfig.defaults("bench-engine"))) {
