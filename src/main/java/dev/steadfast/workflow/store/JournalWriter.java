@@ -381,17 +381,36 @@ public final class JournalWriter {
     return statements(c, List.of(new Write<>("", x -> x, stmts.toArray(Stmt[]::new))))[0];
   }
 
-  /** Runs the statements of the writes grouped by SQL; returns the counts per write. */
+  /**
+   * Runs the statements of the writes, each write's in its own order: the first statement of
+   * every write, then the second, and so on, each round grouped by SQL into JDBC batches (a
+   * turn's writes share their shapes, so a round is a few batches). Grouping the whole batch by
+   * SQL ran a write's later statement before its earlier one when another write had that SQL
+   * first. Returns the counts per write.
+   */
   private static int[][] statements(Connection c, List<Write<?>> batch) throws SQLException {
     int[][] counts = new int[batch.size()][];
-    Map<String, List<int[]>> groups = new LinkedHashMap<>();
+    int rounds = 0;
     for (int i = 0; i < batch.size(); i++) {
-      Stmt[] stmts = batch.get(i).stmts;
-      counts[i] = new int[stmts.length];
-      for (int j = 0; j < stmts.length; j++) {
-        groups.computeIfAbsent(stmts[j].sql(), k -> new ArrayList<>()).add(new int[] {i, j});
-      }
+      counts[i] = new int[batch.get(i).stmts.length];
+      rounds = Math.max(rounds, counts[i].length);
     }
+    for (int j = 0; j < rounds; j++) {
+      Map<String, List<int[]>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < batch.size(); i++) {
+        Stmt[] stmts = batch.get(i).stmts;
+        if (j < stmts.length) {
+          groups.computeIfAbsent(stmts[j].sql(), k -> new ArrayList<>()).add(new int[] {i, j});
+        }
+      }
+      run(c, batch, groups, counts);
+    }
+    return counts;
+  }
+
+  /** Runs one round's groups: a statement alone, or a JDBC batch of the same SQL. */
+  private static void run(Connection c, List<Write<?>> batch, Map<String, List<int[]>> groups,
+      int[][] counts) throws SQLException {
     for (Map.Entry<String, List<int[]>> g : groups.entrySet()) {
       List<int[]> members = g.getValue();
       try (PreparedStatement p = c.prepareStatement(g.getKey())) {
@@ -412,7 +431,6 @@ public final class JournalWriter {
         }
       }
     }
-    return counts;
   }
 
   private static void bind(PreparedStatement p, Object[] params) throws SQLException {

@@ -166,6 +166,41 @@ class JournalWriterTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void aWriteInASharedBatchRunsItsStatementsInItsOwnOrder(String db) throws Exception {
+    DataSource ds = database(db);
+    JournalWriter w = new JournalWriter(ds, 1);
+    w.write("a", insert("a", 0));
+    String update = "UPDATE jw SET v = ? WHERE k = ?";
+    w.permits.acquire(); // the two writes below queue up and go as one batch
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      // "a" sorts first in the batch, so the UPDATE's SQL is the batch's first
+      Future<int[]> first = pool.submit(() -> w.write("a", new Stmt(update, 1, "a")));
+      awaitQueued(w, 1);
+      Future<int[]> second = pool.submit(() -> w.write("b", insert("b", 0),
+          new Stmt(update, 1, "b")));
+      awaitQueued(w, 2);
+      w.permits.release();
+      assertArrayEquals(new int[] {1}, first.get(1, TimeUnit.MINUTES));
+      assertArrayEquals(new int[] {1, 1}, second.get(1, TimeUnit.MINUTES),
+          "b's UPDATE ran after its INSERT");
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1, count(ds, "k = 'b' AND v = 1"));
+    assertEquals(1, count(ds, "k = 'a' AND v = 1"));
+  }
+
+  private static void awaitQueued(JournalWriter w, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (w.queue.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(n, w.queue.size(), n + " writes queued");
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void nullsAreTypedAndUpdateCountsComeBack(String db) throws Exception {
     DataSource ds = database(db);
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
