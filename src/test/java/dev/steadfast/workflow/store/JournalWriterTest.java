@@ -144,11 +144,7 @@ class JournalWriterTest {
       good.add(pool.submit(() -> w.write(k, insert(k, 2))));
     }
     Future<int[]> bad = pool.submit(() -> w.write("bad", insert("taken", 3)));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (w.queue.size() < 5 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertEquals(5, w.queue.size(), "all five writes are queued");
+    awaitQueued(w, 5);
     w.permits.release();
     for (Future<int[]> f : good) {
       assertArrayEquals(new int[] {1}, f.get(1, TimeUnit.MINUTES));
