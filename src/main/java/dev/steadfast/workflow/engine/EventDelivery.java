@@ -17,6 +17,53 @@ import java.util.List;
 final class EventDelivery {
   private EventDelivery() {}
 
+  /**
+   * The claim a {@code sendEvent} takes in its own transaction when this server can run the
+   * waiting instance now (a free worker, no concurrency limit, no pending control): {@link #take}
+   * inside the transaction, then {@link #start} after its commit or {@link #drop} after a failure.
+   */
+  static final class ClaimWithEvent {
+    private final WorkflowEngine engine;
+    private final WorkflowDefinition def;
+    private String uid;
+    private List<Turn> turns = List.of();
+
+    ClaimWithEvent(WorkflowEngine engine, WorkflowDefinition def) {
+      this.engine = engine;
+      this.def = def;
+    }
+
+    /** Claims the locked, waiting, unowned instance {@code e} and delivers its events. */
+    boolean take(EntityManager em, dev.steadfast.workflow.store.InstanceEntity e) {
+      if (e.getControl() != null || def.policy().limited()
+          || !engine.dispatcher().takeForClaim(e.getUid())) {
+        return false;
+      }
+      uid = e.getUid();
+      em.flush(); // the claim is plain SQL on the row the transaction changed
+      turns = engine.dispatcher().claimIn(em, List.of(uid), System.nanoTime(),
+          (r, steps) -> deliver(engine, em, r, steps));
+      return true;
+    }
+
+    /** After the commit: runs the claimed turn; false when nothing was claimed. */
+    boolean start() {
+      if (uid == null) {
+        return false;
+      }
+      engine.dispatcher().startClaimed(uid, turns);
+      return true;
+    }
+
+    /** After a failed transaction: gives back what {@link #take} held. */
+    void drop() {
+      if (uid != null) {
+        engine.dispatcher().dropClaim(uid);
+        uid = null;
+      }
+    }
+  }
+
   /** The journal with the waits that got an event marked received (written in {@code em}). */
   static List<StepRecord> deliver(WorkflowEngine engine, EntityManager em, InstanceRecord r,
       List<StepRecord> steps) {

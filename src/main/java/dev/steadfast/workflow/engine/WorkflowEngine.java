@@ -575,55 +575,38 @@ public final class WorkflowEngine {
     boolean[] wake = new boolean[1];
     // a waiting instance this server can run is claimed in the event's own transaction, and the
     // event handed to its wait there: one commit from the call to the resumed turn
-    String[] taken = new String[1];
-    List<Turn> turns = new ArrayList<>(1);
-    long claimedAt = System.nanoTime();
+    EventDelivery.ClaimWithEvent claim = new EventDelivery.ClaimWithEvent(this, def);
     String uid;
     try {
-      uid = tx.inTransaction(em -> {
-        InstanceEntity e = store.lockInstance(em, def.name(), instanceId);
-        if (e == null) {
-          throw notFound(instanceId);
-        }
+      uid = control(def, instanceId, (em, e) -> {
         Status s = Status.fromWireName(e.getStatus());
         if (s.isFinished()) {
           throw illegal(instanceId, s, "send an event to");
         }
-        long now = now();
-        store.insertEvent(em, e.getUid(), type, text, now);
-        e.setSignals(e.getSignals() + 1);
-        e.setModifiedAt(now);
+        store.insertEvent(em, e.getUid(), type, text, now());
         if (s == Status.WAITING && e.getOwner() == null) {
-          e.setDueAt(now);
+          e.setDueAt(now());
           wake[0] = true;
-          if (taken[0] == null && e.getControl() == null && !def.policy().limited()
-              && dispatcher.takeForClaim(e.getUid())) {
-            taken[0] = e.getUid();
-          }
-          if (taken[0] != null) {
-            em.flush(); // the claim below is plain SQL on the same row
-            turns.clear();
-            turns.addAll(dispatcher.claimIn(em, List.of(e.getUid()), claimedAt,
-                (r, steps) -> EventDelivery.deliver(this, em, r, steps)));
-          }
         }
-        return e.getUid();
-      });
+        return true;
+      }, (em, e) -> wake[0] && claim.take(em, e));
     } catch (RuntimeException | Error ex) {
-      if (taken[0] != null) {
-        dispatcher.dropClaim(taken[0]);
-      }
+      claim.drop();
       throw ex;
     }
-    if (taken[0] != null) {
-      dispatcher.startClaimed(taken[0], turns);
-    } else if (wake[0]) {
+    if (!claim.start() && wake[0]) {
       dispatcher.kick(uid);
     }
   }
 
   /** A control change under a row lock; bumps the signal count when it changed something. */
   String control(WorkflowDefinition def, String instanceId, ControlChange change) {
+    return control(def, instanceId, change, null);
+  }
+
+  /** As above; {@code then} (if not null) runs in the same transaction after the signal count. */
+  private String control(WorkflowDefinition def, String instanceId, ControlChange change,
+      ControlChange then) {
     return tx.inTransaction(em -> {
       InstanceEntity e = store.lockInstance(em, def.name(), instanceId);
       if (e == null) {
@@ -632,6 +615,9 @@ public final class WorkflowEngine {
       if (change.apply(em, e)) {
         e.setSignals(e.getSignals() + 1);
         e.setModifiedAt(now());
+      }
+      if (then != null) {
+        then.apply(em, e);
       }
       return e.getUid();
     });
