@@ -23,7 +23,9 @@ import java.util.Map;
  * A pure function of the rows, so every server, and every replay, reads the same events.
  *
  * <p>Order: by time, then by the step's journal order, then by position inside the step (start,
- * attempts, end). Ids: time in milliseconds × 1,000 + rank inside that millisecond. The journal
+ * attempts, end). Ids: time in milliseconds × 1,000 + rank inside that millisecond; the present
+ * status (running, waiting…), which a later read replaces, always has rank 999, so the ids of
+ * recorded events do not move when it comes and goes. The journal
  * keeps no history of past statuses, so only the present one (running, waiting, paused…) is
  * derived; a subscriber that is live sees each status as it changes.
  */
@@ -32,6 +34,8 @@ public final class EventLog {
   /** Position of instance events relative to step events recorded in the same millisecond. */
   private static final int FIRST = Integer.MIN_VALUE;
   private static final int LAST = Integer.MAX_VALUE;
+  /** The rank of a status report inside its millisecond; recorded events rank below it. */
+  private static final int STATUS_RANK = 999;
 
   private EventLog() {}
 
@@ -85,10 +89,19 @@ public final class EventLog {
     long ms = Long.MIN_VALUE;
     int rank = 0;
     for (Draft d : drafts) {
-      rank = d.at == ms ? Math.min(rank + 1, 999) : 0;
-      ms = d.at;
-      events.add(new InstanceEvent(r.instanceId(), d.at * 1000 + rank, Instant.ofEpochMilli(d.at),
-          d.type, d.fields));
+      long id;
+      if (d.seq == LAST && d.slot == 0) {
+        // the present status: a report that the next read replaces, so it must not take a rank
+        // an event recorded later in the same millisecond would get (that event would look
+        // published already); it has the last id of its millisecond, which no other event has
+        id = d.at * 1000 + STATUS_RANK;
+      } else {
+        rank = d.at == ms ? Math.min(rank + 1, STATUS_RANK - 1) : 0;
+        ms = d.at;
+        id = d.at * 1000 + rank;
+      }
+      events.add(new InstanceEvent(r.instanceId(), id, Instant.ofEpochMilli(d.at), d.type,
+          d.fields));
     }
     return events;
   }

@@ -68,4 +68,66 @@ class EventLogTest {
       assertTrue(events.get(i).eventId() < (1L << 53));
     }
   }
+
+  @Test
+  void aStatusReportNeverTakesTheIdOfAnEventRecordedLaterInTheSameMillisecond() {
+    // a read between the claim and the first step, both in millisecond T: the present status
+    // (running) is reported; the next read shows the step started in that millisecond too
+    List<InstanceEvent> first = EventLog.derive(instance("running", T, null, T), List.of(),
+        Map.of());
+    StepRecord started = new StepRecord("do:call-1", 0, "do", "call", 1, "running", "{}", null,
+        null, null, null, 1, 0, T, null, null, null, null);
+    List<InstanceEvent> second = EventLog.derive(instance("running", T, null, T),
+        List.of(started), Map.of("do:call-1", List.of(new AttemptRecord(1, T, null, null, null,
+            null))));
+    long running = first.stream().filter(e -> e.type().equals("workflow_running"))
+        .findFirst().orElseThrow().eventId();
+    for (InstanceEvent e : second) {
+      if (!e.type().equals("workflow_running")) {
+        assertTrue(e.eventId() != running, e + " has the id " + running
+            + " that the earlier read gave the status report");
+      }
+    }
+    // and the run's end, recorded in the millisecond the status was read, is news too
+    StepRecord done = new StepRecord("do:call-1", 0, "do", "call", 1, "succeeded", "{}", "1",
+        "java.lang.Integer", null, null, 1, 0, T, T, null, null, null);
+    List<InstanceEvent> end = EventLog.derive(instance("complete", T, T, T), List.of(done),
+        Map.of("do:call-1", List.of(new AttemptRecord(1, T, T, true, null, null))));
+    long statusOfSecond = second.get(second.size() - 1).eventId();
+    for (InstanceEvent e : end) {
+      assertTrue(e.eventId() != running && e.eventId() != statusOfSecond, e.toString());
+    }
+  }
+
+  @Test
+  void aLiveSubscriberGetsTheStepThatStartedInTheMillisecondOfAReportedStatus() {
+    Channel ch = new Channel("wf", "i-1");
+    List<InstanceEvent> got = new java.util.ArrayList<>();
+    EventSink sink = new EventSink() {
+      @Override
+      public boolean accept(InstanceEvent e) {
+        return got.add(e);
+      }
+
+      @Override
+      public void end(RuntimeException error) {}
+
+      @Override
+      public boolean heartbeat() {
+        return true;
+      }
+    };
+    ch.add(new Channel.Subscriber(sink, 0, null));
+    InstanceRecord running = instance("running", T, null, T);
+    ch.update(new dev.steadfast.workflow.engine.WorkflowEngine.InstanceView(running, List.of(),
+        Map.of(), null), EventLog.derive(running, List.of(), Map.of()));
+    StepRecord started = new StepRecord("do:call-1", 0, "do", "call", 1, "running", "{}", null,
+        null, null, null, 1, 0, T, null, null, null, null);
+    Map<String, List<AttemptRecord>> attempts = Map.of("do:call-1",
+        List.of(new AttemptRecord(1, T, null, null, null, null)));
+    ch.update(new dev.steadfast.workflow.engine.WorkflowEngine.InstanceView(running,
+        List.of(started), attempts, null), EventLog.derive(running, List.of(started), attempts));
+    assertEquals(List.of("workflow_queued", "workflow_started", "workflow_running",
+        "step_started", "attempt_started"), got.stream().map(InstanceEvent::type).toList());
+  }
 }
