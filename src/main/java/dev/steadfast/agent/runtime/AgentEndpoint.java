@@ -31,6 +31,7 @@ public class AgentEndpoint extends Endpoint {
   @Override
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxIdleTimeout(0); // liveness is the runtime's pings, not an idle cut-off
+    IdleTimerFilter.install(session); // Payara: no timer task per frame for that timeout
     AgentRuntime rt = CDI.current().select(AgentRegistry.class).get().runtime();
     ConnectContext ctx = context(session.getPathParameters(), session.getRequestParameterMap(),
         session.getUserProperties(), config.getUserProperties());
