@@ -219,9 +219,11 @@ final class Dispatcher {
       int free = slots.availablePermits();
       backlog = false;
       if (free > 0) {
-        List<String> due = engine.tx().inTransaction(em -> engine.store().due(em, now,
-            free + active.size() + claiming.size() + retryAfter.size(), engine.serverId(),
-            engine.gate().saturated(em)));
+        // the instances this server holds or skips come back too (and are passed over below),
+        // so ask for that many more than it has free slots
+        int limit = free + active.size() + claiming.size() + retryAfter.size();
+        List<String> due = engine.tx().inTransaction(em -> engine.store().due(em, now, limit,
+            engine.serverId(), engine.gate().saturated(em)));
         List<String> mine = new ArrayList<>();
         long nanos = System.nanoTime();
         for (String uid : due) {
@@ -248,7 +250,11 @@ final class Dispatcher {
         if (!mine.isEmpty()) {
           claimOnWorker(mine);
         }
-        if (due.size() >= free + active.size() + claiming.size() + retryAfter.size()) {
+        if (due.size() >= limit) {
+          // more may be due than one look returned: look again, not for the next due time
+          // (the limit is the one asked for: counted again after the instances just marked
+          // claiming, it was larger than the answer, and every poll of a backlog also ran the
+          // next-due-time query, the slowest of the two)
           backlog = true;
         }
       } else {

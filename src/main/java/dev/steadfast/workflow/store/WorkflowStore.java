@@ -275,10 +275,12 @@ public final class WorkflowStore {
 
   // ---------------------------------------------------------------- dispatch
 
-  /** The statuses of instances that started and are not finished, as an SQL list. */
-  private static final String STARTED = java.util.Arrays.stream(Status.values())
-      .filter(x -> x != Status.QUEUED && !x.isFinished())
-      .map(x -> "'" + x.wireName() + "'").collect(java.util.stream.Collectors.joining(", "));
+  /** The statuses the dispatcher looks for due instances in: the started ones, then queued. */
+  private static final List<String> DUE_GROUPS = java.util.stream.Stream.concat(
+      java.util.Arrays.stream(Status.values())
+          .filter(x -> x != Status.QUEUED && !x.isFinished())
+          .map(Status::wireName),
+      java.util.stream.Stream.of(Status.QUEUED.wireName())).toList();
 
   /**
    * The database's clock in epoch milliseconds, as SQL (the same on H2 and PostgreSQL). Leases are
@@ -305,12 +307,22 @@ public final class WorkflowStore {
           + " OR owner = ?)"
           + (skip.isEmpty() ? "" : " AND workflow_name NOT IN (" + placeholders(skip.size()) + ")")
           + " ORDER BY due_at LIMIT ?)";
-      try (java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM ("
-          + "(SELECT uid, due_at, 0 AS grp FROM sf_instance WHERE status IN (" + STARTED + ")"
-          + free + " UNION ALL (SELECT uid, due_at, 1 AS grp FROM sf_instance"
-          + " WHERE status = 'queued'" + free + ") d ORDER BY grp, due_at LIMIT ?")) {
+      // one scan per status, each in the order of the (status, due_at) index and stopped at the
+      // limit, whatever the planner thinks of the backlog: with "status IN (...)" PostgreSQL 15
+      // either sorts every due row of those statuses or walks the due_at index and filters, and
+      // the latter passes over every due queued instance (a long queue) before it finds the
+      // started ones the first group wants
+      StringBuilder sql = new StringBuilder("SELECT uid FROM (");
+      for (int k = 0; k < DUE_GROUPS.size(); k++) {
+        sql.append(k == 0 ? "" : " UNION ALL ").append("(SELECT uid, due_at, ")
+            .append(DUE_GROUPS.get(k).equals("queued") ? 1 : 0)
+            .append(" AS grp FROM sf_instance WHERE status = '").append(DUE_GROUPS.get(k))
+            .append("'").append(free);
+      }
+      sql.append(") d ORDER BY grp, due_at LIMIT ?");
+      try (java.sql.PreparedStatement p = c.prepareStatement(sql.toString())) {
         int i = 1;
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < DUE_GROUPS.size(); k++) {
           p.setLong(i++, now);
           p.setString(i++, self);
           for (String w : skip) {
