@@ -37,10 +37,15 @@ class CrashRecoveryIT {
   static final int INSTANCES = 24;
   final HttpClient http = Http.client();
 
-  /** The shipped WAR plus the probe workflow and its test servlet. */
+  /**
+   * The shipped WAR plus the probe workflow and its test servlet, in a file of its own per call:
+   * the crash suites run side by side, and one rewriting a shared file while another's server
+   * read it gave that server an invalid WAR (PoisonStepIT's server deployed nothing once).
+   */
   static Path probeWar() throws IOException {
-    Path war = Path.of("target", "it", "crash-probe.war");
-    Files.createDirectories(war.getParent());
+    Path dir = Path.of("target", "it");
+    Files.createDirectories(dir);
+    Path war = Files.createTempFile(dir, "crash-probe-", ".war");
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(Path.of("target", "steadfast.war")));
         ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(war))) {
       for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
