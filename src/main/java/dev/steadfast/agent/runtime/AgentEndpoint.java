@@ -185,6 +185,8 @@ public class AgentEndpoint extends Endpoint {
      * 77 % of a broadcast's time in a profile (a broadcast to 5,000 clients: 330 ms). The
      * platform class loader has no such jars; the timer task (which does nothing, there being no
      * idle timeout) runs the same. Other containers ignore the context class loader here.
+     * Since {@link IdleTimerFilter} drops that task, this matters only where the filter could not
+     * be installed (a Tyrus without the field it replaces): the fallback, kept for that case.
      */
     private static final ClassLoader SEND_LOADER = ClassLoader.getPlatformClassLoader();
 
