@@ -1,5 +1,6 @@
 package dev.steadfast.server;
 
+import dev.steadfast.workflow.store.H2Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -96,7 +97,7 @@ public class SteadfastDataSource implements DataSource {
         PrivateFiles.directory(file.getParent());
       }
       org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
-      h2.setURL(withH2Defaults(url));
+      h2.setURL(H2Settings.url(withH2Defaults(url)));
       h2.setUser(user == null ? "" : user);
       h2.setPassword(password == null ? "" : password);
       d = h2;

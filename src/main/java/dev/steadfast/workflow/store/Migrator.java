@@ -33,7 +33,10 @@ public final class Migrator {
   /** Brings the schema of {@code dataSource} up to date; returns the versions applied now. */
   public static List<String> migrate(DataSource dataSource) {
     try (Connection c = dataSource.getConnection()) {
-      boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+      String product = c.getMetaData().getDatabaseProductName().toLowerCase();
+      boolean postgres = product.contains("postgres");
+      // before anything reads: see H2Settings (the engine's every start passes here)
+      H2Settings.apply(c, product.equals("h2"));
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(true);
       try {

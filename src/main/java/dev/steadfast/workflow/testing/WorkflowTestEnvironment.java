@@ -13,6 +13,7 @@ import dev.steadfast.workflow.engine.WakeUpTimer;
 import dev.steadfast.workflow.engine.WorkflowDefinition;
 import dev.steadfast.workflow.engine.WorkflowEngine;
 import dev.steadfast.workflow.engine.WorkflowRegistry;
+import dev.steadfast.workflow.store.H2Settings;
 import dev.steadfast.workflow.store.LocalPersistence;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
@@ -76,8 +77,8 @@ public final class WorkflowTestEnvironment implements AutoCloseable {
   }
 
   public WorkflowTestEnvironment start() {
-    pool = JdbcConnectionPool.create("jdbc:h2:mem:wf-test-" + UUID.randomUUID()
-        + ";DB_CLOSE_DELAY=-1", "sa", "");
+    pool = JdbcConnectionPool.create(H2Settings.url("jdbc:h2:mem:wf-test-" + UUID.randomUUID()
+        + ";DB_CLOSE_DELAY=-1"), "sa", "");
     emf = LocalPersistence.create(pool);
     EngineConfig config = EngineConfig.defaults("test")
         .withPollInterval(Duration.ofDays(365))
