@@ -5,7 +5,6 @@ import dev.steadfast.workflow.RollbackOutcome;
 import dev.steadfast.workflow.Status;
 import dev.steadfast.workflow.engine.EngineEvent.Type;
 import dev.steadfast.workflow.store.InstanceRecord;
-import dev.steadfast.workflow.store.JournalWriter;
 import dev.steadfast.workflow.store.RollbackRecord;
 import jakarta.persistence.EntityManager;
 
@@ -64,7 +63,7 @@ final class RollbackControl {
     InstanceRecord r = turn.instance;
     RollbackRecord rb = (RollbackRecord) outcome.output();
     Status end = turn.rollbackForTerminate ? Status.TERMINATED : Status.ERRORED;
-    if (engine.journal().run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+    if (engine.journal().run(turn.closingWrite(
         RollbackRecord.Rows.endStmt(turn.claim, r.gen(), end.wireName(), rb, now)))) {
       engine.emit(end == Status.TERMINATED ? Type.WORKFLOW_TERMINATED : Type.WORKFLOW_FAILURE,
           r.workflowName(), r.instanceId(), null, 0, outcome.errorName(), outcome.errorMessage());
@@ -74,7 +73,7 @@ final class RollbackControl {
   /** A rolling-back instance lets go until {@code dueAt} (a retry delay), still rollingBack. */
   void waitUntil(Turn turn, long dueAt, long now) {
     InstanceRecord r = turn.instance;
-    if (engine.journal().run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
+    if (engine.journal().run(turn.closingWrite(
         RollbackRecord.Rows.waitStmt(turn.claim, r.gen(), dueAt, now)))) {
       engine.dispatcher().wakeAt(dueAt);
     }

@@ -16,6 +16,7 @@ import dev.steadfast.workflow.WorkflowStep;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.Claim;
 import dev.steadfast.workflow.store.InstanceRecord;
+import dev.steadfast.workflow.store.JournalWriter;
 import dev.steadfast.workflow.store.JournalWriter.Stmt;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.StepState;
@@ -93,6 +94,8 @@ final class Turn implements WorkflowStep {
   private final Map<String, Integer> counters = new HashMap<>();
   private final AtomicInteger nextSeq = new AtomicInteger();
   private final AtomicInteger doSteps = new AtomicInteger();
+  /** Statements for the next journal write (see {@link #defer}); guarded by itself. */
+  private final List<Stmt> deferred = new ArrayList<>(1);
   /** Threads running step code (a callable) now; guarded by itself. */
   private final Set<Thread> inStep = new java.util.HashSet<>();
   volatile boolean pauseRequested;
@@ -740,7 +743,10 @@ final class Turn implements WorkflowStep {
     StepRecord slept = new StepRecord(key, rec.seq(), "sleep", name, count, StepState.SLEPT, null,
         null, null, null, null, 0, 0, rec.startedAt(), Math.max(now, rec.dueAt()), rec.dueAt(),
         null, null);
-    journal(new ArrayList<>(List.of(WorkflowStore.updateStepStmt(claim, gen(), slept))));
+    // the end of a sleep goes with the turn's next write (a step's, the end of the turn): one
+    // commit per wake-up. Should the turn end without one (abandoned, refused), the next turn
+    // finds the sleep due and ends it again, as it would have.
+    defer(WorkflowStore.updateStepStmt(claim, gen(), slept));
     journal.put(key, slept);
     engine.emit(EngineEvent.Type.SLEEP_COMPLETE, def.name(), instance.instanceId(), stepName, 0, null, null);
   }
@@ -1025,7 +1031,11 @@ final class Turn implements WorkflowStep {
    * whose update counts tell whether the claim held. The rest (a step's {@link StepWrites}) are
    * fenced by the same condition in the same transaction and may legitimately change no row.
    */
-  private void journal(List<Stmt> stmts, int own) {
+  private void journal(List<Stmt> turnStmts, int turnOwn) {
+    List<Stmt> stmts = takeDeferred();
+    // the deferred statements are the turn's own rows too: first, fenced like the rest
+    int own = turnOwn + stmts.size();
+    stmts.addAll(turnStmts);
     int[] counts;
     try {
       // all or nothing: committed only if the claim held for every statement (H2 does not lock
@@ -1053,6 +1063,42 @@ final class Turn implements WorkflowStep {
       }
     }
     return true;
+  }
+
+  /**
+   * Holds {@code stmt} for the turn's next journal write, or the write that ends the turn: a
+   * statement that may also be lost without harm (the next turn writes it again).
+   */
+  private void defer(Stmt stmt) {
+    synchronized (deferred) {
+      deferred.add(stmt);
+    }
+  }
+
+  private List<Stmt> takeDeferred() {
+    synchronized (deferred) {
+      List<Stmt> out = new ArrayList<>(deferred.size() + 2);
+      out.addAll(deferred);
+      deferred.clear();
+      return out;
+    }
+  }
+
+  /**
+   * The write that ends the turn with {@code last} (a statement fenced by the claim whose count is
+   * 1 if it was written): what the turn deferred goes first, and then all of it is committed only
+   * if every statement wrote its row. Its result: whether {@code last} was written.
+   */
+  JournalWriter.Write<Boolean> closingWrite(Stmt last) {
+    List<Stmt> stmts = takeDeferred();
+    if (stmts.isEmpty()) {
+      return new JournalWriter.Write<>(uid(), counts -> counts[0] == 1, last);
+    }
+    stmts.add(last);
+    java.util.function.Predicate<int[]> allWritten = counts -> Arrays.stream(counts)
+        .allMatch(c -> c == 1);
+    return new JournalWriter.Write<>(uid(), allWritten, allWritten::test,
+        stmts.toArray(Stmt[]::new));
   }
 
   /** One journal transaction; a conflict means another server took the instance over. */

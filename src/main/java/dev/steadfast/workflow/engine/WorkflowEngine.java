@@ -731,9 +731,8 @@ public final class WorkflowEngine {
     LOG.fine(() -> "instance " + r.instanceId() + " of workflow " + r.workflowName()
         + " moves to server " + server + ": " + why);
     long now = now();
-    if (!journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
-        WorkflowStore.handOffStmt(turn.claim, r.gen(), r.signals(), server,
-            config.lease().toMillis(), now)))) {
+    if (!journal.run(turn.closingWrite(WorkflowStore.handOffStmt(turn.claim, r.gen(),
+        r.signals(), server, config.lease().toMillis(), now)))) {
       settleConflict(turn);
     }
     // that server's next poll (every poll interval) finds it due and reserved for it
@@ -745,9 +744,9 @@ public final class WorkflowEngine {
     errorName = Limits.errorName(errorName);
     errorMessage = Limits.errorMessage(errorMessage);
     Long ended = status.isFinished() ? now : null;
-    return journal.run(new JournalWriter.Write<>(r.uid(), counts -> counts[0] == 1,
-        WorkflowStore.releaseStmt(turn.claim, r.gen(), r.signals(), checkSignals,
-            status.wireName(), due, output, errorName, errorMessage, ended, now)));
+    return journal.run(turn.closingWrite(WorkflowStore.releaseStmt(turn.claim, r.gen(),
+        r.signals(), checkSignals, status.wireName(), due, output, errorName, errorMessage, ended,
+        now)));
   }
 
   /**

@@ -24,6 +24,7 @@ import dev.steadfast.workflow.engine.TestWorkflows.Order;
 import dev.steadfast.workflow.engine.TestWorkflows.Receipt;
 import dev.steadfast.workflow.store.AttemptRecord;
 import dev.steadfast.workflow.store.StepRecord;
+import dev.steadfast.workflow.store.StepState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,8 @@ abstract class EngineContract {
         .register(TestWorkflows.LongWorkflow.class, TestWorkflows.LongWorkflow::new)
         .register(TestWorkflows.ManyStepsWorkflow.class, TestWorkflows.ManyStepsWorkflow::new)
         .register(TestWorkflows.ThreePhaseWorkflow.class, TestWorkflows.ThreePhaseWorkflow::new)
-        .register(TestWorkflows.FanOutWorkflow.class, TestWorkflows.FanOutWorkflow::new);
+        .register(TestWorkflows.FanOutWorkflow.class, TestWorkflows.FanOutWorkflow::new)
+        .register(TestWorkflows.NapWorkflow.class, TestWorkflows.NapWorkflow::new);
   }
 
   @AfterEach
@@ -607,6 +609,28 @@ abstract class EngineContract {
         steps.stream().map(StepRecord::key).toList());
     Map<String, List<AttemptRecord>> attempts = h.engine.view("orders", id).attempts();
     assertEquals(1, attempts.get("do:price-1").size());
+  }
+
+  /**
+   * A wake-up costs one commit: the end of the sleep goes with the turn's next write (the step
+   * after it, or the end of the instance), not in one of its own.
+   */
+  @Test
+  void theEndOfASleepIsWrittenWithTheTurnsNextWrite() {
+    for (long payload : new long[] {-600, 600}) {
+      String id = id();
+      WorkflowInstance i = client("nap").create(id, payload);
+      h.await(i, Status.WAITING, Duration.ofSeconds(5));
+      EngineHarness.sleep(200); // the first turn's writes are all counted
+      long before = h.engine.journal().counters()[1];
+      h.await(i, Status.COMPLETE);
+      long writes = h.engine.journal().counters()[1] - before;
+      // the instance's end; the step's end and then the instance's end
+      assertEquals(payload < 0 ? 1 : 2, writes, "journal writes of the wake-up turn");
+      StepRecord nap = h.engine.view("nap", id).steps().get(0);
+      assertEquals(StepState.SLEPT, nap.state());
+      assertTrue(nap.endedAt() >= nap.dueAt(), nap.toString());
+    }
   }
 
   @Test

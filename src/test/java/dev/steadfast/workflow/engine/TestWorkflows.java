@@ -47,6 +47,16 @@ public final class TestWorkflows {
 
   public record Receipt(String customer, double total, int lines) {}
 
+  /** Sleeps for the milliseconds of its payload, then runs one step or none (payload < 0). */
+  @Workflow(name = "nap")
+  public static class NapWorkflow extends WorkflowEntrypoint<Long, String> {
+    @Override
+    public String run(WorkflowEvent<Long> event, WorkflowStep step) {
+      step.sleep("nap", Duration.ofMillis(Math.abs(event.payload())));
+      return event.payload() < 0 ? "rested" : step.run("after", () -> "done");
+    }
+  }
+
   /** Steps feeding each other, typed params, typed and generic results. */
   @Workflow(name = "orders", binding = "ORDER_WORKFLOW")
   public static class OrderWorkflow extends WorkflowEntrypoint<Order, Receipt> {
