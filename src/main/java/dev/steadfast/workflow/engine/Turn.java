@@ -1017,8 +1017,8 @@ final class Turn implements WorkflowStep {
   }
 
   /**
-   * Journal statements of this turn, group-committed with other turns' writes. Returns once they
-   * are durable. A failure, or a statement refused by its claim condition (another server took
+   * Journal statements of this turn, after what it deferred ({@link #defer}), group-committed
+   * with other turns' writes. Returns once they are durable. A failure, or a statement refused by its claim condition (another server took
    * the instance over, or it was restarted, terminated or deleted meanwhile), abandons the turn:
    * no further step runs.
    */
