@@ -1018,9 +1018,9 @@ final class Turn implements WorkflowStep {
 
   /**
    * Journal statements of this turn, after what it deferred ({@link #defer}), group-committed
-   * with other turns' writes. Returns once they are durable. A failure, or a statement refused by its claim condition (another server took
-   * the instance over, or it was restarted, terminated or deleted meanwhile), abandons the turn:
-   * no further step runs.
+   * with other turns' writes. Returns once they are durable. A failure, or a statement refused
+   * by its claim condition (another server took the instance over, or it was restarted,
+   * terminated or deleted meanwhile), abandons the turn: no further step runs.
    */
   private void journal(List<Stmt> stmts) {
     journal(stmts, stmts.size());

@@ -265,16 +265,13 @@ public final class JournalWriter {
           if (next != null) {
             LockSupport.unpark(next.waiter);
           }
-        } else if (!w.done) {
-          // nothing queued: this write is in a batch another caller is committing, which wakes
-          // this one when it is done. (Trying again at once spun on the free permit: in a burst
-          // of wake-ups on PostgreSQL, two thirds of the engine's CPU.)
-          LockSupport.parkNanos(this, 2_000_000L);
-          if (Thread.interrupted()) {
-            interrupted = true;
-          }
+          continue;
         }
-      } else if (!w.done) {
+        // nothing was queued: this write is in a batch another caller is committing, which
+        // wakes this one when it is done. (Trying again at once spun on the free permit: in a
+        // burst of wake-ups on PostgreSQL, two thirds of the engine's CPU.)
+      }
+      if (!w.done) {
         LockSupport.parkNanos(this, 2_000_000L);
         if (Thread.interrupted()) {
           // the write is queued and will be committed: wait for it, keep the interrupt
