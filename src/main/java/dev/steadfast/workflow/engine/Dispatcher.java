@@ -361,7 +361,8 @@ final class Dispatcher {
       // under a concurrency limit only as many as it leaves room for (the others stay due)
       List<String> admitted = engine.gate().admit(em, uids, engine.serverId());
       List<WorkflowStore.Claimed> rows = engine.store().claimMany(em, admitted,
-          engine.serverId(), engine.config().lease().toMillis(), now);
+          engine.serverId(), engine.config().lease().toMillis(), now,
+          engine.registry().names());
       List<Stmt> updates = new ArrayList<>();
       List<InstanceRecord> runnable = new ArrayList<>();
       Map<String, Integer> gens = new HashMap<>();
@@ -370,7 +371,8 @@ final class Dispatcher {
       for (WorkflowStore.Claimed claimed : rows) {
         InstanceRecord r = claimed.row();
         epochs.put(r.uid(), claimed.epoch());
-        Status status = Status.fromWireName(r.status());
+        // as the claim found it: a claim that started the turn has marked it running already
+        Status status = Status.fromWireName(claimed.from());
         boolean rollingBack = status == Status.ROLLING_BACK;
         boolean pause = "pause".equals(r.control()) && !rollingBack;
         if (pause || status == Status.PAUSED || status.isFinished()) {
@@ -397,7 +399,7 @@ final class Dispatcher {
         if (r.dueAt() != null) {
           engine.metrics().wokeUp(now - r.dueAt());
         }
-        if (!rollingBack) {
+        if (!rollingBack && !claimed.started()) {
           updates.add(WorkflowStore.startTurnStmt(r.uid(), now));
         }
         runnable.add(new InstanceRecord(r.uid(), r.workflowName(), r.instanceId(),

@@ -65,6 +65,11 @@ public final class WorkflowRegistry {
     return d;
   }
 
+  /** The names of the workflows this server runs. */
+  public java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(byName.keySet());
+  }
+
   public Collection<WorkflowDefinition> all() {
     return byName.values();
   }

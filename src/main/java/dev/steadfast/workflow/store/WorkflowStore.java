@@ -379,8 +379,27 @@ public final class WorkflowStore {
       + " occurrence, state, config, result, result_type, error_name, error_message, attempts,"
       + " failures, started_at, ended_at, due_at, event_type, event_at";
 
-  /** A claimed instance row and the claim epoch the claim gave it. */
-  public record Claimed(InstanceRecord row, long epoch) {}
+  /**
+   * A claimed instance row as the claim left it, the claim epoch the claim gave it, and the status
+   * the claim found it in ({@code from}: different from the row's when the claim also started the
+   * instance's turn, see {@link #claimMany}).
+   */
+  public record Claimed(InstanceRecord row, long epoch, String from) {
+    /** Whether the claim itself started the instance's turn (no separate start to write). */
+    public boolean started() {
+      return Status.RUNNING.wireName().equals(row.status()) && STARTABLE.contains(from);
+    }
+  }
+
+  /** The statuses a claim also starts the turn of (in its own UPDATE). */
+  private static final List<String> STARTABLE =
+      List.of(Status.WAITING.wireName(), Status.QUEUED.wireName());
+
+  /**
+   * Above this many workflows deployed the claim does not start turns itself (the list of their
+   * names is part of the claim's statement): the caller writes the start as a statement of its own.
+   */
+  static final int MAX_STARTABLE_NAMES = 64;
 
   /**
    * Claims the instances among {@code uids} that are due and unheld (or held by {@code owner}
@@ -388,21 +407,57 @@ public final class WorkflowStore {
    * leaseMillis} of the database's clock, bumping each one's claim epoch, in the caller's
    * transaction: one JDBC batch of conditional UPDATEs and one SELECT, whatever the number.
    * Returns the claimed rows as they are now.
+   *
+   * <p>An instance that is simply due (waiting or queued, no pending control) of a workflow among
+   * {@code startable} (those this server runs) is also marked running from {@code now} by the same
+   * UPDATE: its turn starts without an UPDATE of its own ({@link Claimed#started()}). Every claimed
+   * row records the status the claim found in {@code claimed_from}, read back as {@link
+   * Claimed#from()}.
    */
   public List<Claimed> claimMany(EntityManager em, List<String> uids, String owner,
-      long leaseMillis, long now) {
+      long leaseMillis, long now, Collection<String> startable) {
     if (uids.isEmpty()) {
       return List.of();
     }
     // in uid order, like every statement that locks several instance rows (deleteInstances)
     List<String> ordered = uids.stream().sorted().toList();
+    List<String> names = startable.size() > MAX_STARTABLE_NAMES ? List.of()
+        : startable.stream().sorted().toList();
+    String sql;
+    if (names.isEmpty()) {
+      sql = "UPDATE sf_instance SET claimed_from = status, owner = ?, lease_until = " + DB_NOW
+          + " + ?, epoch = epoch + 1 WHERE uid = ? AND due_at <= ?"
+          + " AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)";
+    } else {
+      // every right-hand side sees the row as it was: claimed_from gets the status found
+      String start = "status IN ('" + String.join("', '", STARTABLE) + "') AND control IS NULL"
+          + " AND workflow_name IN (" + placeholders(names.size()) + ")";
+      sql = "UPDATE sf_instance SET claimed_from = status,"
+          + " status = CASE WHEN " + start + " THEN 'running' ELSE status END,"
+          + " started_at = CASE WHEN " + start + " THEN COALESCE(started_at, ?)"
+          + " ELSE started_at END,"
+          + " modified_at = CASE WHEN " + start + " THEN ? ELSE modified_at END,"
+          + " owner = ?, lease_until = " + DB_NOW + " + ?, epoch = epoch + 1"
+          + " WHERE uid = ? AND due_at <= ?"
+          + " AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)";
+    }
     return em.unwrap(Session.class).doReturningWork(c -> {
       List<JournalWriter.Stmt> claims = new ArrayList<>();
       for (String uid : ordered) {
-        claims.add(new JournalWriter.Stmt("UPDATE sf_instance SET owner = ?, lease_until = "
-            + DB_NOW + " + ?, epoch = epoch + 1 WHERE uid = ? AND due_at <= ?"
-            + " AND (owner IS NULL OR lease_until < " + DB_NOW + " OR owner = ?)",
-            owner, leaseMillis, uid, now, owner));
+        List<Object> args = new ArrayList<>(3 * names.size() + 7);
+        if (!names.isEmpty()) {
+          args.addAll(names); // status
+          args.addAll(names); // started_at
+          args.add(now);
+          args.addAll(names); // modified_at
+          args.add(now);
+        }
+        args.add(owner);
+        args.add(leaseMillis);
+        args.add(uid);
+        args.add(now);
+        args.add(owner);
+        claims.add(new JournalWriter.Stmt(sql, args.toArray()));
       }
       int[] counts = JournalWriter.execute(c, claims);
       List<String> claimed = new ArrayList<>();
@@ -416,7 +471,8 @@ public final class WorkflowStore {
       }
       List<Claimed> out = new ArrayList<>();
       try (java.sql.PreparedStatement p = c.prepareStatement("SELECT " + INSTANCE_COLUMNS
-          + ", epoch FROM sf_instance WHERE uid IN (" + placeholders(claimed.size()) + ")")) {
+          + ", epoch, claimed_from FROM sf_instance WHERE uid IN ("
+          + placeholders(claimed.size()) + ")")) {
         for (int i = 0; i < claimed.size(); i++) {
           p.setString(i + 1, claimed.get(i));
         }
@@ -427,7 +483,7 @@ public final class WorkflowStore {
                 rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                 rs.getLong(11), rs.getLong(12), longOrNull(rs, 13), longOrNull(rs, 14),
                 longOrNull(rs, 15), rs.getString(16), longOrNull(rs, 17), rs.getInt(18),
-                rs.getLong(19), rs.getString(20)), rs.getLong(21)));
+                rs.getLong(19), rs.getString(20)), rs.getLong(21), rs.getString(22)));
           }
         }
       }

@@ -23,6 +23,7 @@ import dev.steadfast.workflow.engine.TestWorkflows.LongParams;
 import dev.steadfast.workflow.engine.TestWorkflows.Order;
 import dev.steadfast.workflow.engine.TestWorkflows.Receipt;
 import dev.steadfast.workflow.store.AttemptRecord;
+import dev.steadfast.workflow.store.InstanceRecord;
 import dev.steadfast.workflow.store.StepRecord;
 import dev.steadfast.workflow.store.StepState;
 import java.time.Duration;
@@ -631,6 +632,31 @@ abstract class EngineContract {
       assertEquals(StepState.SLEPT, nap.state());
       assertTrue(nap.endedAt() >= nap.dueAt(), nap.toString());
     }
+  }
+
+  @Test
+  void aWakeUpWritesItsInstanceRowTwiceTheClaimThatStartsItsTurnAndItsEnd() {
+    h.close();
+    SqlLog sql = new SqlLog();
+    h = new EngineHarness(sql.wrap(db), EngineHarness.fastConfig("server-a"))
+        .register(TestWorkflows.NapWorkflow.class, TestWorkflows.NapWorkflow::new)
+        .start();
+    String id = id();
+    WorkflowInstance i = client("nap").create(id, -600L);
+    h.await(i, Status.WAITING, Duration.ofSeconds(5));
+    EngineHarness.sleep(100); // the first turn has ended
+    String uid = h.engine.view("nap", id).instance().uid();
+    sql.recording = true;
+    h.await(i, Status.COMPLETE);
+    sql.recording = false;
+    // the lease keeper may extend the lease meanwhile: not a write of the turn's
+    List<SqlLog.Executed> writes = sql.executed(e -> e.sql().startsWith("UPDATE sf_instance")
+        && !e.sql().startsWith("UPDATE sf_instance SET lease_until") && e.params().contains(uid));
+    assertEquals(2, writes.size(), "the claim (which marks it running) and the end: " + writes);
+    InstanceStatus s = i.status();
+    assertEquals(Status.COMPLETE, s.status());
+    InstanceRecord row = h.engine.view("nap", id).instance();
+    assertTrue(row.startedAt() != null && row.startedAt() <= row.endedAt(), row.toString());
   }
 
   @Test
