@@ -660,6 +660,35 @@ abstract class EngineContract {
   }
 
   @Test
+  void aQueuedInstanceOfAWorkflowThisServerDoesNotRunStaysQueuedForOneThatDoes() {
+    WorkflowDefinition elsewhere = WorkflowDefinition.of("elsewhere", "ELSEWHERE",
+        TestWorkflows.NapWorkflow.class, TestWorkflows.NapWorkflow::new);
+    long now = System.currentTimeMillis();
+    String uid = new LocalTransactor(h.emf).inTransaction(em -> {
+      h.engine.store().registerWorkflow(em, "elsewhere", "x", "ELSEWHERE", "v", now);
+      dev.steadfast.workflow.store.InstanceEntity e =
+          h.engine.newInstance(elsewhere, "queued-elsewhere", "600", now, null);
+      h.engine.store().execute(em, List.of(
+          dev.steadfast.workflow.store.WorkflowStore.insertInstanceStmt(e, null)));
+      return e.getUid();
+    });
+    // this server's polls claim it and let it go again (due a few poll intervals later)
+    long deadline = System.currentTimeMillis() + 5_000;
+    InstanceRecord row;
+    do {
+      EngineHarness.sleep(50);
+      row = h.engine.reads().journal("elsewhere", "queued-elsewhere").instance();
+    } while (row.dueAt() == now && System.currentTimeMillis() < deadline);
+    assertTrue(row.dueAt() > now, "claimed and passed on: " + row);
+    assertEquals(Status.QUEUED.wireName(), row.status(), row.toString());
+    assertNull(row.startedAt(), row.toString());
+    assertNull(row.owner(), row.toString());
+    assertEquals(uid, row.uid());
+    assertTrue(h.events.stream().noneMatch(ev -> "queued-elsewhere".equals(ev.instanceId())),
+        "no start announced: " + h.events);
+  }
+
+  @Test
   void finishedInstancesArePurgedAfterTheRetentionPeriod() {
     h.close();
     h = new EngineHarness(db, EngineHarness.fastConfig("retention").withRetention(Duration.ofMillis(200)))
