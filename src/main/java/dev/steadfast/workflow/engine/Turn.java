@@ -96,6 +96,10 @@ final class Turn implements WorkflowStep {
   private final AtomicInteger doSteps = new AtomicInteger();
   /** Statements for the next journal write (see {@link #defer}); guarded by itself. */
   private final List<Stmt> deferred = new ArrayList<>(1);
+  /** Of {@link #deferred}, those kept when the turn's closing write is refused; guarded by it. */
+  private final List<Stmt> deferredKept = new ArrayList<>(1);
+  /** What a refused closing write held that must still be written ({@link #keptOfRefusedClose}). */
+  private volatile List<Stmt> refusedKept = List.of();
   /** Threads running step code (a callable) now; guarded by itself. */
   private final Set<Thread> inStep = new java.util.HashSet<>();
   volatile boolean pauseRequested;
@@ -725,7 +729,9 @@ final class Turn implements WorkflowStep {
       }
       StepRecord r = new StepRecord(key, nextSeq.getAndIncrement(), "sleep", name, count,
           StepState.SLEEPING, null, null, null, null, null, 0, 0, now, null, due, null, null);
-      journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(claim, gen(), r))));
+      // written with the turn's next write, the release of a sleeping instance mostly: one
+      // commit; kept when that release is refused, so the sleep keeps the time it began
+      deferKept(WorkflowStore.insertStepStmt(claim, gen(), r));
       journal.put(key, r);
       engine.emit(EngineEvent.Type.SLEEP_START, def.name(), instance.instanceId(), stepName, 0, null, null);
       rec = r;
@@ -790,24 +796,28 @@ final class Turn implements WorkflowStep {
     }
     long dueAt = due;
     if (mocked.isEmpty() && now < dueAt && !pendingEvent(type, dueAt)) {
-      // nothing to take: the wait is recorded with the journal's group commit (first time) or
-      // not written at all (again), not in a transaction of its own. An event sent from here on
-      // bumps the instance's signals, so the end of this turn is refused and the instance runs
-      // again at once to take it.
+      // nothing to take: the wait is recorded with the turn's next write (first time: the
+      // release that makes the instance wait, one commit for both) or not written at all
+      // (again). An event sent from here on bumps the instance's signals, so that release is
+      // refused and the instance runs again at once to take it; the wait's record is written
+      // then all the same (settleConflict), so it keeps the time it began.
       if (!exists) {
         StepRecord w = new StepRecord(key, seq, "waitForEvent", name, count, StepState.WAITING,
             null, null, null, null, null, 0, 0, startedAt, null, dueAt, type, null);
-        journal(new ArrayList<>(List.of(WorkflowStore.insertStepStmt(claim, gen(), w))));
+        deferKept(WorkflowStore.insertStepStmt(claim, gen(), w));
         journal.put(key, w);
       }
       throw new Signals.Suspend(dueAt, false);
     }
     StepRecord[] got = new StepRecord[1];
+    // what the turn deferred (a sleep just begun or ended) goes first, in this transaction
+    List<Stmt> before = takeDeferred();
     write(em -> {
       if (!engine.store().fence(em, claim)) {
         throw new Signals.Abandon("the claim on instance " + instance.instanceId()
             + " was lost (taken over, terminated or restarted)");
       }
+      engine.store().execute(em, before);
       Object[] event = mocked.isPresent()
           ? new Object[] {engine.json().write(mocked.get().orElse(null)), now}
           : engine.store().consumeEvent(em, uid(), type, gen(), key, dueAt);
@@ -1075,13 +1085,38 @@ final class Turn implements WorkflowStep {
     }
   }
 
+  /**
+   * As {@link #defer}, for a statement whose time counts (the first record of a sleep or a wait:
+   * when it began): when the closing write that holds it is refused because the instance changed
+   * meanwhile (an event, a control request), it is written all the same, see {@link
+   * #keptOfRefusedClose}.
+   */
+  private void deferKept(Stmt stmt) {
+    synchronized (deferred) {
+      deferred.add(stmt);
+      deferredKept.add(stmt);
+    }
+  }
+
   private List<Stmt> takeDeferred() {
     synchronized (deferred) {
       List<Stmt> out = new ArrayList<>(deferred.size() + 2);
       out.addAll(deferred);
       deferred.clear();
+      deferredKept.clear();
       return out;
     }
+  }
+
+  /**
+   * The statements of {@link #deferKept} that the turn's refused closing write held (empty when
+   * it had none or was not refused), once: the caller writes them with its settlement, in its
+   * transaction fenced by the claim.
+   */
+  List<Stmt> keptOfRefusedClose() {
+    List<Stmt> out = refusedKept;
+    refusedKept = List.of();
+    return out;
   }
 
   /**
@@ -1090,15 +1125,26 @@ final class Turn implements WorkflowStep {
    * if every statement wrote its row. Its result: whether {@code last} was written.
    */
   JournalWriter.Write<Boolean> closingWrite(Stmt last) {
-    List<Stmt> stmts = takeDeferred();
+    List<Stmt> stmts;
+    List<Stmt> kept;
+    synchronized (deferred) {
+      kept = List.copyOf(deferredKept);
+      stmts = takeDeferred();
+    }
+    refusedKept = List.of();
     if (stmts.isEmpty()) {
       return new JournalWriter.Write<>(uid(), counts -> counts[0] == 1, last);
     }
     stmts.add(last);
     java.util.function.Predicate<int[]> allWritten = counts -> Arrays.stream(counts)
         .allMatch(c -> c == 1);
-    return new JournalWriter.Write<>(uid(), allWritten, allWritten::test,
-        stmts.toArray(Stmt[]::new));
+    return new JournalWriter.Write<>(uid(), allWritten, counts -> {
+      boolean written = allWritten.test(counts);
+      if (!written) {
+        refusedKept = kept;
+      }
+      return written;
+    }, stmts.toArray(Stmt[]::new));
   }
 
   /** One journal transaction; a conflict means another server took the instance over. */

@@ -756,6 +756,9 @@ public final class WorkflowEngine {
   private void settleConflict(Turn turn) {
     InstanceRecord r = turn.instance;
     boolean[] paused = new boolean[1];
+    // the start of a sleep or a wait that the refused release was to write: written here, so
+    // that the next turn finds it and the sleep or wait keeps the time it began
+    List<JournalWriter.Stmt> kept = turn.keptOfRefusedClose();
     boolean rerun = tx.inTransaction(em -> {
       if (!store.fence(em, turn.claim)) {
         return false; // taken over, terminated or restarted meanwhile
@@ -764,6 +767,7 @@ public final class WorkflowEngine {
       if (e == null || e.getGen() != r.gen()) {
         return false;
       }
+      store.execute(em, kept); // before the instance row lets the claim go: fenced by it
       long now = now();
       e.setOwner(null);
       e.setLeaseUntil(null);

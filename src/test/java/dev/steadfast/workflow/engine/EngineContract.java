@@ -660,6 +660,71 @@ abstract class EngineContract {
   }
 
   @Test
+  void aWaitIsRecordedWithTheReleaseThatMakesTheInstanceWait() {
+    String id = id();
+    long before = h.engine.journal().counters()[1];
+    WorkflowInstance i = client("approval").create(id, new ApprovalParams(60_000));
+    h.await(i, Status.WAITING, Duration.ofSeconds(5));
+    EngineHarness.sleep(100);
+    long writes = h.engine.journal().counters()[1] - before;
+    // the create, the step "prepare", the wait with the release (3 writes with the wait alone)
+    assertEquals(3, writes, "journal writes from the create until it waits");
+    StepRecord wait = h.engine.view("approval", id).steps().get(1);
+    assertEquals(StepState.WAITING, wait.state());
+    i.sendEvent("approval", new Decision(true, "ok"));
+    assertEquals("approved: ok", h.await(i, Status.COMPLETE).output(String.class));
+  }
+
+  @Test
+  void aSleepIsRecordedWithTheReleaseThatPutsTheInstanceToSleep() {
+    String id = id();
+    long before = h.engine.journal().counters()[1];
+    WorkflowInstance i = client("nap").create(id, 60_000L);
+    h.await(i, Status.WAITING, Duration.ofSeconds(5));
+    EngineHarness.sleep(100);
+    // the create, the sleep with the release (2 writes with the sleep alone)
+    assertEquals(2, h.engine.journal().counters()[1] - before, "journal writes until it sleeps");
+    StepRecord nap = h.engine.view("nap", id).steps().get(0);
+    assertEquals(StepState.SLEEPING, nap.state());
+    assertEquals(nap.startedAt() + 60_000, (long) nap.dueAt(), nap.toString());
+  }
+
+  @Test
+  void aWaitKeepsItsStartWhenAnEventOfAnotherTypeRefusesTheReleaseThatRecordsIt() {
+    String id = id();
+    long[] reached = new long[1];
+    h.engine.setTestHooks(new TestHooks() {
+      @Override
+      public java.util.Optional<java.util.Optional<Object>> event(String workflow,
+          String instanceId, String name, String type) {
+        if (id.equals(instanceId) && reached[0] == 0) {
+          reached[0] = System.currentTimeMillis();
+          // after the turn's look for a buffered "approval" and before its end: that end is
+          // refused (the instance changed), and the instance runs again
+          client("approval").get(id).sendEvent("unrelated", 1);
+          EngineHarness.sleep(150);
+        }
+        return java.util.Optional.empty();
+      }
+    });
+    WorkflowInstance i = client("approval").create(id, new ApprovalParams(60_000));
+    h.await(i, Status.WAITING, Duration.ofSeconds(5));
+    h.engine.setTestHooks(null);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (h.engine.view("approval", id).steps().size() < 2
+        && System.currentTimeMillis() < deadline) {
+      EngineHarness.sleep(20); // the turn after the refusal records it, if the refusal did not
+    }
+    StepRecord wait = h.engine.view("approval", id).steps().get(1);
+    assertEquals(StepState.WAITING, wait.state());
+    // begun when the first turn reached it, not when the turn after the refusal did (150 ms on)
+    assertTrue(wait.startedAt() <= reached[0], wait + " reached at " + reached[0]);
+    assertEquals(wait.startedAt() + 60_000, (long) wait.dueAt(), wait.toString());
+    i.sendEvent("approval", new Decision(true, "ok"));
+    assertEquals("approved: ok", h.await(i, Status.COMPLETE).output(String.class));
+  }
+
+  @Test
   void aQueuedInstanceOfAWorkflowThisServerDoesNotRunStaysQueuedForOneThatDoes() {
     WorkflowDefinition elsewhere = WorkflowDefinition.of("elsewhere", "ELSEWHERE",
         TestWorkflows.NapWorkflow.class, TestWorkflows.NapWorkflow::new);
