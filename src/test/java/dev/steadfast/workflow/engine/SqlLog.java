@@ -20,11 +20,14 @@ import javax.sql.DataSource;
  * its parameters, while {@link #recording} is on.
  */
 final class SqlLog {
-  /** One executed statement (or one row of a batch): its SQL and its parameters in order. */
-  record Executed(String sql, List<Object> params) {
+  /**
+   * One executed statement (or one row of a batch): its SQL, its parameters in order, and the
+   * number of rows it changed (-1 for a query, or when the driver did not say).
+   */
+  record Executed(String sql, List<Object> params, long rows) {
     @Override
     public String toString() {
-      return sql + " " + params;
+      return sql + " " + params + " -> " + rows;
     }
   }
 
@@ -70,16 +73,25 @@ final class SqlLog {
       } else if (name.equals("clearBatch")) {
         batch.clear();
       } else if (name.equals("executeBatch") || name.equals("executeLargeBatch")) {
+        Object out = invoke(p, m, args);
         if (recording) {
-          for (List<Object> row : batch) {
-            executed.add(new Executed(sql, row));
+          for (int i = 0; i < batch.size(); i++) {
+            long rows = out instanceof int[] c && i < c.length ? c[i]
+                : out instanceof long[] c && i < c.length ? c[i] : -1;
+            executed.add(new Executed(sql, batch.get(i), rows));
           }
         }
         batch.clear();
+        return out;
       } else if ((name.equals("execute") || name.equals("executeUpdate")
           || name.equals("executeQuery") || name.equals("executeLargeUpdate"))
           && (args == null || args.length == 0) && recording) {
-        executed.add(new Executed(sql, new ArrayList<>(params.values())));
+        List<Object> values = new ArrayList<>(params.values());
+        Object out = invoke(p, m, args);
+        long rows = out instanceof Number n ? n.longValue()
+            : name.equals("execute") && !((Boolean) out) ? p.getUpdateCount() : -1;
+        executed.add(new Executed(sql, values, rows));
+        return out;
       }
       return invoke(p, m, args);
     };
