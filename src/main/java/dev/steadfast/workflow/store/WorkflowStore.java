@@ -275,6 +275,11 @@ public final class WorkflowStore {
 
   // ---------------------------------------------------------------- dispatch
 
+  /** The statuses the dispatcher looks for due instances in (see {@link #due}). */
+  public static List<String> dueStatuses() {
+    return DUE_GROUPS;
+  }
+
   /** The statuses the dispatcher looks for due instances in: the started ones, then queued. */
   private static final List<String> DUE_GROUPS = java.util.stream.Stream.concat(
       java.util.Arrays.stream(Status.values())
@@ -352,13 +357,32 @@ public final class WorkflowStore {
 
   /** As {@link #nextWake(EntityManager, String)}, leaving out the due times of {@code skip}. */
   public Long nextWake(EntityManager em, String self, Collection<String> skip) {
-    TypedQuery<Long> q = em.createQuery("SELECT MIN(i.dueAt) FROM InstanceEntity i WHERE"
-        + " i.owner IS NULL" + (skip.isEmpty() ? "" : " AND i.workflowName NOT IN :skip"),
-        Long.class);
-    if (!skip.isEmpty()) {
-      q.setParameter("skip", skip);
-    }
-    Long due = q.getSingleResult();
+    // the statuses the dispatcher claims from (due), each the first unheld one in the order of
+    // the (status, due_at) index: no walk over every sleeper, and no index of its own on due_at
+    // (which every claim and release would have to keep up to date)
+    Long due = em.unwrap(Session.class).doReturningWork(c -> {
+      StringBuilder sql = new StringBuilder("SELECT MIN(due_at) FROM (");
+      for (int k = 0; k < DUE_GROUPS.size(); k++) {
+        sql.append(k == 0 ? "" : " UNION ALL ").append("(SELECT due_at FROM sf_instance")
+            .append(" WHERE status = '").append(DUE_GROUPS.get(k))
+            .append("' AND due_at IS NOT NULL AND owner IS NULL")
+            .append(skip.isEmpty() ? ""
+                : " AND workflow_name NOT IN (" + placeholders(skip.size()) + ")")
+            .append(" ORDER BY due_at LIMIT 1)");
+      }
+      sql.append(") d");
+      try (java.sql.PreparedStatement p = c.prepareStatement(sql.toString())) {
+        int i = 1;
+        for (int k = 0; k < DUE_GROUPS.size(); k++) {
+          for (String w : skip) {
+            p.setString(i++, w);
+          }
+        }
+        try (java.sql.ResultSet rs = p.executeQuery()) {
+          return rs.next() ? longOrNull(rs, 1) : null;
+        }
+      }
+    });
     Long lease =
         em.createQuery(
                 "SELECT MIN(i.leaseUntil) FROM InstanceEntity i WHERE i.owner IS NOT NULL"

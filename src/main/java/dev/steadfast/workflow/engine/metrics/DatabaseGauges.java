@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -30,11 +31,21 @@ final class DatabaseGauges {
         }
       }
       // the dispatcher's own condition (WorkflowStore.due) without "owner = self": what waits
-      // for a worker of some server, not what runs
-      try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), MIN(due_at)"
-          + " FROM sf_instance WHERE due_at <= ? AND (owner IS NULL OR lease_until < "
-          + WorkflowStore.DB_NOW + ")")) {
-        p.setLong(1, now);
+      // for a worker of some server, not what runs; per status, each a range of the (status,
+      // due_at) index
+      List<String> statuses = WorkflowStore.dueStatuses();
+      StringBuilder sql = new StringBuilder("SELECT SUM(n), MIN(m) FROM (");
+      for (int k = 0; k < statuses.size(); k++) {
+        sql.append(k == 0 ? "" : " UNION ALL ")
+            .append("SELECT COUNT(*) AS n, MIN(due_at) AS m FROM sf_instance WHERE status = '")
+            .append(statuses.get(k)).append("' AND due_at <= ? AND (owner IS NULL OR lease_until < ")
+            .append(WorkflowStore.DB_NOW).append(")");
+      }
+      sql.append(") d");
+      try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+        for (int k = 0; k < statuses.size(); k++) {
+          p.setLong(k + 1, now);
+        }
         try (ResultSet rs = p.executeQuery()) {
           rs.next();
           backlog = rs.getLong(1);
