@@ -209,6 +209,35 @@ class AgentLimitsIT {
     assertTrue(c.frames.contains("pong"));
   }
 
+  /**
+   * Agent connections get Grizzly's smallest output buffer (512 bytes, {@code UpgradeBuffer}):
+   * state frames below, around and far above it (the frame grows with every line, to ~25 KB)
+   * reach another client whole, and the server did not have to give the small buffer up.
+   */
+  @Test
+  void framesOfEverySizeReachTheOtherClientsWholeThroughTheSmallOutputBuffer() throws Exception {
+    Client talker = Client.open("/agents/counter-agent/sizes?_pk=talker", true);
+    Client listener = Client.open("/agents/counter-agent/sizes?_pk=listener", true);
+    talker.await("cf_agent_mcp_servers");
+    listener.await("cf_agent_mcp_servers");
+    List<String> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) { // the demo keeps 50 lines of at most 500 characters
+      int length = i == 0 ? 1 : i < 4 ? 100 * i : 500;
+      String line = ("L" + i + "-" + "z".repeat(length)).substring(0, length);
+      lines.add("t: " + line);
+      talker.ws.sendText(rpc("w" + i, "say", "[\"t\",\"" + line + "\"]"), true).get();
+      talker.await("\"id\":\"w" + i + "\",\"success\":true");
+      // the listener's state frame after this call holds every line so far, in order
+      String whole = "[\"" + String.join("\",\"", lines) + "\"]";
+      String state = listener.await(whole);
+      assertTrue(state.length() > whole.length(), "frame " + i);
+    }
+    assertTrue(lines.stream().mapToInt(String::length).sum() > 2 * 8192, "frames beyond 16 KiB");
+    String log = java.nio.file.Files.readString(server.log());
+    assertTrue(!log.contains("small output buffer"), "the server gave up the small buffer: "
+        + log.lines().filter(l -> l.contains("small output buffer")).findFirst().orElse(""));
+  }
+
   @Test
   void capnWebAndSubAgentsAreRefusedWithCodesTheClientDoesNotRetry() throws Exception {
     Client capn = Client.open("/agents/counter-agent/x?__agents_transport=capnweb", true);

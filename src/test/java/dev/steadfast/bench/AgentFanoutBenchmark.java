@@ -40,6 +40,7 @@ public final class AgentFanoutBenchmark {
     Long pidOption = null;
     dev.steadfast.testing.ServerKind kind = dev.steadfast.testing.ServerKind.PAYARA_MICRO;
     boolean histogram = false;
+    boolean rawIdle = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--url" -> url = args[++i];
@@ -56,6 +57,13 @@ public final class AgentFanoutBenchmark {
               .orElseThrow(() -> new IllegalArgumentException("--server micro|wildfly|payara-server"));
         }
         case "--histogram" -> histogram = true;
+        case "--idle" -> {
+          String k = args[++i];
+          if (!k.equals("raw") && !k.equals("jdk")) {
+            throw new IllegalArgumentException("--idle raw|jdk");
+          }
+          rawIdle = k.equals("raw");
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -67,10 +75,12 @@ public final class AgentFanoutBenchmark {
       String base = url != null ? url : server.baseUrl().replace("http:", "ws:");
       HttpClient http = Http.client();
       HttpClient callerHttp = Http.client();
+      RawSocketClients raw = rawIdle ? new RawSocketClients() : null;
       String instance = "fanout-" + Long.toString(System.currentTimeMillis(), 36);
       System.out.printf(Locale.ROOT, "Agent fan-out benchmark (%s): CounterAgent/%s, %d calls x"
-          + " %d rounds per size; load average %.2f%n", url != null ? url : kind.id(), instance,
-          calls, rounds, ApiBenchmark.loadAverage());
+          + " %d rounds per size; idle clients: %s; load average %.2f%n",
+          url != null ? url : kind.id(), instance, calls, rounds,
+          rawIdle ? "raw (one selector thread)" : "JDK HttpClient", ApiBenchmark.loadAverage());
       // the server's heap after a full GC, with no idle client and then with each size
       Long pid = url != null ? pidOption : Long.valueOf(server.pid());
       Caller warm = Caller.open(http, socket(base, instance, token, "warm-up"));
@@ -83,15 +93,15 @@ public final class AgentFanoutBenchmark {
       StringBuilder memory = new StringBuilder();
       System.out.printf(Locale.ROOT, "%-14s | %-34s | %s%n", "idle clients",
           "increment(1) p50 / p99 ms", "last idle client got the state, p50 ms");
-      List<Idle> idle = new ArrayList<>();
+      List<Reader> idle = new ArrayList<>();
       for (int n : sizes) {
         while (idle.size() < n) {
-          List<CompletableFuture<Idle>> opening = new ArrayList<>();
+          List<CompletableFuture<? extends Reader>> opening = new ArrayList<>();
           for (int k = 0; k < 50 && idle.size() + opening.size() < n; k++) {
-            opening.add(Idle.open(http, socket(base, instance, token, "idle" + (idle.size()
-                + opening.size()))));
+            URI uri = socket(base, instance, token, "idle" + (idle.size() + opening.size()));
+            opening.add(raw != null ? raw.open(uri) : Idle.open(http, uri));
           }
-          for (CompletableFuture<Idle> f : opening) {
+          for (CompletableFuture<? extends Reader> f : opening) {
             idle.add(f.get(60, TimeUnit.SECONDS));
           }
         }
@@ -143,7 +153,11 @@ public final class AgentFanoutBenchmark {
       Caller last = Caller.open(http, socket(base, instance, token, "cleanup"));
       last.callWithoutArguments("stopTicking");
       last.close();
-      idle.forEach(Idle::close);
+      idle.forEach(Reader::close);
+      if (raw != null) {
+        Thread.sleep(500); // the close frames go out before the sockets do
+        raw.close();
+      }
     }
   }
 
@@ -203,8 +217,19 @@ public final class AgentFanoutBenchmark {
         + token);
   }
 
+  /** An idle client as the caller sees it: the state frames it got, and when the last came. */
+  interface Reader {
+    /** State frames received; frames of one connection arrive in order, so this is exact. */
+    int states();
+
+    /** {@link System#nanoTime()} when the last state frame came. */
+    long lastStateAt();
+
+    void close();
+  }
+
   /** A client that only reads; it counts the state frames it got. */
-  static final class Idle implements WebSocket.Listener {
+  static final class Idle implements WebSocket.Listener, Reader {
     /** State frames received; frames of one connection arrive in order, so this is exact. */
     volatile int states;
     volatile long lastStateAt;
@@ -250,7 +275,18 @@ public final class AgentFanoutBenchmark {
       return null;
     }
 
-    void close() {
+    @Override
+    public int states() {
+      return states;
+    }
+
+    @Override
+    public long lastStateAt() {
+      return lastStateAt;
+    }
+
+    @Override
+    public void close() {
       ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }
   }
@@ -283,11 +319,11 @@ public final class AgentFanoutBenchmark {
      * One call; returns {round trip, time until every idle client got a state frame} in nanos
      * (the second is measured only when {@code fanout}).
      */
-    long[] call(List<Idle> idle, boolean fanout) throws Exception {
+    long[] call(List<? extends Reader> idle, boolean fanout) throws Exception {
       String id = "c" + ids.incrementAndGet();
       CompletableFuture<Long> reply = new CompletableFuture<>();
       pending.put(id, reply);
-      int[] expected = idle.stream().mapToInt(i -> i.states + 1).toArray();
+      int[] expected = idle.stream().mapToInt(i -> i.states() + 1).toArray();
       long t0 = System.nanoTime();
       ws.get().sendText("{\"type\":\"rpc\",\"id\":\"" + id
           + "\",\"method\":\"increment\",\"args\":[1]}", true).join();
@@ -295,14 +331,14 @@ public final class AgentFanoutBenchmark {
       long last = done;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       for (int k = 0; fanout && k < expected.length; k++) {
-        Idle i = idle.get(k);
-        while (i.states < expected[k]) {
+        Reader i = idle.get(k);
+        while (i.states() < expected[k]) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("an idle client never got the state frame");
           }
           java.util.concurrent.locks.LockSupport.parkNanos(100_000); // times come from the listener
         }
-        last = Math.max(last, i.lastStateAt);
+        last = Math.max(last, i.lastStateAt());
       }
       return new long[] {done - t0, last - t0};
     }

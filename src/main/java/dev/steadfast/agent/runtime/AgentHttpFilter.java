@@ -70,6 +70,7 @@ public class AgentHttpFilter extends HttpFilter {
       return;
     }
     if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+      UpgradeBuffer.shrink(res); // Payara: no 8 KiB buffer per frame sent
       chain.doFilter(uri.contains("//") ? new CollapsedPath(req) : req, res);
       return;
     }
