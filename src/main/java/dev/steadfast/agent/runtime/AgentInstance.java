@@ -365,8 +365,9 @@ public final class AgentInstance implements AgentContext {
   /**
    * Queues {@code message} on every connection but the excluded ones, in the caller's order with
    * whatever else they are sent. The caller's own connection (an RPC's) starts writing at once,
-   * so its reply follows without waiting; the others are written by one task on a worker, so a
-   * state-changing call does not wait for its broadcast to reach every client.
+   * so its reply follows without waiting; the others are written by tasks on workers (one per
+   * core for a large broadcast), so a state-changing call does not wait for its broadcast to
+   * reach every client.
    */
   @Override
   public void broadcast(String message, Collection<String> excludeIds) {
@@ -388,8 +389,7 @@ public final class AgentInstance implements AgentContext {
       }
     }
     if (toWrite != null) {
-      List<LiveConnection> writers = toWrite;
-      runtime.execute(() -> writers.forEach(runtime::driveWindowed));
+      runtime.driveAll(toWrite);
     }
     runtime.metrics().broadcast(type.kebab(), sent);
   }

@@ -315,6 +315,27 @@ public final class AgentRuntime {
   private final java.util.concurrent.Semaphore broadcastWindow =
       new java.util.concurrent.Semaphore(BROADCAST_WINDOW);
 
+  /** Connections one broadcast task writes at least; below twice that, one task writes all. */
+  static final int DRIVE_SLICE = 1_024;
+  private static final int DRIVERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Starts the writers a broadcast took, on workers: as many as there are cores, each with a
+   * slice of at least {@link #DRIVE_SLICE} connections. On Payara a frame costs the container
+   * about 25 us, so one thread alone took a quarter second to hand a state frame to 10,000
+   * clients. The frames of one connection stay in order: each connection is in one slice. The
+   * price: while a large broadcast is being handed out, every core is busy with it, and a call
+   * made meanwhile waits for a core (see docs/benchmarks.md).
+   */
+  void driveAll(List<LiveConnection> writers) {
+    int tasks = Math.max(1, Math.min(DRIVERS, writers.size() / DRIVE_SLICE));
+    int size = (writers.size() + tasks - 1) / tasks;
+    for (int from = 0; from < writers.size(); from += size) {
+      List<LiveConnection> slice = writers.subList(from, Math.min(writers.size(), from + size));
+      workers.execute(() -> slice.forEach(this::driveWindowed));
+    }
+  }
+
   /**
    * Starts writing {@code c}'s queue once the window has room; waits at most a send timeout for
    * it (frames stuck in dead connections are given up by then), then writes regardless.

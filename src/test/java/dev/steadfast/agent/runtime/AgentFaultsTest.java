@@ -283,6 +283,30 @@ class AgentFaultsTest {
   }
 
   @Test
+  void aBroadcastHandedOutInSlicesReachesEveryClientWithItsFramesInOrder() {
+    // more connections than two slices (one task per core, each at least DRIVE_SLICE), and an
+    // odd count: no connection is left out or written twice, and each gets the frames in order
+    AgentRuntime rt = runtime(AgentLimits.DEFAULT);
+    int n = 2 * AgentRuntime.DRIVE_SLICE + 7;
+    List<FakeWire> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      FakeWire w = FakeWire.connect(rt, "error-agent", "slices", "c" + i, Map.of());
+      w.await("cf_agent_mcp_servers");
+      clients.add(w);
+    }
+    AgentInstance in = rt.instance("error-agent", "slices");
+    for (int b = 1; b <= 3; b++) {
+      in.broadcast("frame " + b, List.of());
+    }
+    waitFor(() -> clients.stream().allMatch(w -> w.frames.contains("frame 3")),
+        "every client got the last frame");
+    for (FakeWire w : clients) {
+      List<String> got = w.frames.stream().filter(f -> f.startsWith("frame ")).toList();
+      assertEquals(List.of("frame 1", "frame 2", "frame 3"), got);
+    }
+  }
+
+  @Test
   void aSendThatNeverCompletesTimesOut() {
     AgentRuntime rt = runtime(AgentLimits.DEFAULT.withSendTimeout(Duration.ofMillis(400)));
     FakeWire slow = FakeWire.connect(rt, "error-agent", "t", "slow", Map.of());
