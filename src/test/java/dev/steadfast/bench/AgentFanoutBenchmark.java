@@ -217,22 +217,42 @@ public final class AgentFanoutBenchmark {
         + token);
   }
 
-  /** An idle client as the caller sees it: the state frames it got, and when the last came. */
-  interface Reader {
+  /**
+   * An idle client as the caller sees it: the state frames it got, and when the last came. The
+   * frames of one connection are handed over by one thread at a time, in order.
+   */
+  abstract static class Reader {
+    private volatile int states;
+    private volatile long lastStateAt;
+
     /** State frames received; frames of one connection arrive in order, so this is exact. */
-    int states();
+    final int states() {
+      return states;
+    }
 
     /** {@link System#nanoTime()} when the last state frame came. */
-    long lastStateAt();
+    final long lastStateAt() {
+      return lastStateAt;
+    }
 
-    void close();
+    /** A whole text frame from the server. */
+    final void frame(String text) {
+      if (text.contains("cf_agent_identity")) {
+        admitted();
+      } else if (text.contains("cf_agent_state\"")) {
+        lastStateAt = System.nanoTime();
+        states++; // one writer per connection: its frames' thread
+      }
+    }
+
+    /** The server has taken the connection (its identity frame came). */
+    abstract void admitted();
+
+    abstract void close();
   }
 
   /** A client that only reads; it counts the state frames it got. */
-  static final class Idle implements WebSocket.Listener, Reader {
-    /** State frames received; frames of one connection arrive in order, so this is exact. */
-    volatile int states;
-    volatile long lastStateAt;
+  static final class Idle extends Reader implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<Idle> admitted = new CompletableFuture<>();
     private WebSocket ws;
@@ -252,12 +272,7 @@ public final class AgentFanoutBenchmark {
       if (last) {
         String text = partial.toString();
         partial.setLength(0);
-        if (text.contains("cf_agent_identity")) {
-          admitted.complete(this);
-        } else if (text.contains("cf_agent_state\"")) {
-          lastStateAt = System.nanoTime();
-          states++; // only this listener's thread writes it (one callback at a time)
-        }
+        frame(text);
       }
       ws.request(1);
       return null;
@@ -276,17 +291,12 @@ public final class AgentFanoutBenchmark {
     }
 
     @Override
-    public int states() {
-      return states;
+    void admitted() {
+      admitted.complete(this);
     }
 
     @Override
-    public long lastStateAt() {
-      return lastStateAt;
-    }
-
-    @Override
-    public void close() {
+    void close() {
       ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }
   }

@@ -114,7 +114,7 @@ final class RawSocketClients implements AutoCloseable {
   }
 
   /** One connection. Its fields are touched by the selector thread only, but for the counts. */
-  final class Client implements AgentFanoutBenchmark.Reader {
+  final class Client extends AgentFanoutBenchmark.Reader {
     private final URI uri;
     private final CompletableFuture<Client> admitted = new CompletableFuture<>();
     private SocketChannel channel;
@@ -123,25 +123,18 @@ final class RawSocketClients implements AutoCloseable {
     /** Bytes received and not yet a whole frame (or the handshake response). */
     private byte[] pending = new byte[0];
     private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
-    private volatile int states;
-    private volatile long lastStateAt;
 
     Client(URI uri) {
       this.uri = uri;
     }
 
     @Override
-    public int states() {
-      return states;
+    void admitted() {
+      admitted.complete(this);
     }
 
     @Override
-    public long lastStateAt() {
-      return lastStateAt;
-    }
-
-    @Override
-    public void close() {
+    void close() {
       try {
         send(0x8, new byte[] {0x03, (byte) 0xE8}, random); // 1000, normal closure
       } catch (IOException e) {
@@ -227,7 +220,7 @@ final class RawSocketClients implements AutoCloseable {
         case 0x0, 0x1 -> {
           message.write(payload, 0, payload.length);
           if (fin != 0) {
-            text(message.toString(StandardCharsets.UTF_8));
+            frame(message.toString(StandardCharsets.UTF_8));
             message.reset();
           }
         }
@@ -238,15 +231,6 @@ final class RawSocketClients implements AutoCloseable {
           admitted.completeExceptionally(new IOException("closed by the server"));
         }
         default -> { } // pong, binary: not expected, nothing to do
-      }
-    }
-
-    private void text(String text) {
-      if (text.contains("cf_agent_identity")) {
-        admitted.complete(this);
-      } else if (text.contains("cf_agent_state\"")) {
-        lastStateAt = System.nanoTime();
-        states++; // the selector thread is the only writer
       }
     }
 
