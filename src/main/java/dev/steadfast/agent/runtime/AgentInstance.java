@@ -389,7 +389,7 @@ public final class AgentInstance implements AgentContext {
       }
     }
     if (toWrite != null) {
-      runtime.driveAll(toWrite);
+      runtime.broadcasts().drive(toWrite);
     }
     runtime.metrics().broadcast(type.kebab(), sent);
   }

@@ -45,6 +45,7 @@ public final class AgentRuntime {
   private final Codec codec = new Codec();
   private final Clock clock;
   private final ExecutorService workers;
+  private final BroadcastDriver broadcasts;
   private final ScheduledExecutorService scheduler;
   private final Schedules schedules;
   private final Queue queue;
@@ -90,6 +91,7 @@ public final class AgentRuntime {
     this.leases = new AgentLeases(tx);
     this.clock = clock;
     this.workers = workers;
+    this.broadcasts = new BroadcastDriver(workers, () -> limits.sendTimeout());
     this.scheduler = scheduler;
     this.schedules = new Schedules(this, timer, workers, retry);
     this.queue = new Queue(this, workers, retry);
@@ -306,50 +308,9 @@ public final class AgentRuntime {
     workers.execute(work);
   }
 
-  /**
-   * Frames a broadcast may have handed to the container and not seen go out, across the server.
-   * Without a bound a broadcast to 10,000 clients gave Payara's HTTP worker queue (4,096 tasks)
-   * a write event per client at once: it refused the rest, and clients missed the frame.
-   */
-  static final int BROADCAST_WINDOW = 1_024;
-  private final java.util.concurrent.Semaphore broadcastWindow =
-      new java.util.concurrent.Semaphore(BROADCAST_WINDOW);
-
-  /** Connections one broadcast task writes at least; below twice that, one task writes all. */
-  static final int DRIVE_SLICE = 1_024;
-  private static final int DRIVERS = Math.max(1, Runtime.getRuntime().availableProcessors());
-
-  /**
-   * Starts the writers a broadcast took, on workers: as many as there are cores, each with a
-   * slice of at least {@link #DRIVE_SLICE} connections. On Payara a frame costs the container
-   * about 25 us, so one thread alone took a quarter second to hand a state frame to 10,000
-   * clients. The frames of one connection stay in order: each connection is in one slice. The
-   * price: while a large broadcast is being handed out, every core is busy with it, and a call
-   * made meanwhile waits for a core (see docs/benchmarks.md).
-   */
-  void driveAll(List<LiveConnection> writers) {
-    int tasks = Math.max(1, Math.min(DRIVERS, writers.size() / DRIVE_SLICE));
-    int size = (writers.size() + tasks - 1) / tasks;
-    for (int from = 0; from < writers.size(); from += size) {
-      List<LiveConnection> slice = writers.subList(from, Math.min(writers.size(), from + size));
-      workers.execute(() -> slice.forEach(this::driveWindowed));
-    }
-  }
-
-  /**
-   * Starts writing {@code c}'s queue once the window has room; waits at most a send timeout for
-   * it (frames stuck in dead connections are given up by then), then writes regardless.
-   */
-  void driveWindowed(LiveConnection c) {
-    boolean taken;
-    try {
-      taken = broadcastWindow.tryAcquire(limits.sendTimeout().toMillis(),
-          java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      taken = false;
-    }
-    c.drive(taken ? broadcastWindow::release : () -> { });
+  /** Hands broadcasts' frames to the container: bounded, on as many workers as cores. */
+  BroadcastDriver broadcasts() {
+    return broadcasts;
   }
 
   public void setAuthenticators(Supplier<List<AgentAuthenticator>> authenticators) {

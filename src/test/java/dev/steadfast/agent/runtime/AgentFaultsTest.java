@@ -259,7 +259,7 @@ class AgentFaultsTest {
     // work and clients miss frames); a broadcast to more clients than the window waits for
     // frames to go out before it starts more
     AgentRuntime rt = runtime(AgentLimits.DEFAULT.withSendTimeout(Duration.ofMinutes(1)));
-    int n = AgentRuntime.BROADCAST_WINDOW + 200;
+    int n = BroadcastDriver.WINDOW + 200;
     List<FakeWire> clients = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       FakeWire w = FakeWire.connect(rt, "error-agent", "crowd", "c" + i, Map.of());
@@ -270,9 +270,9 @@ class AgentFaultsTest {
     rt.instance("error-agent", "crowd").broadcast("the broadcast frame", List.of());
     java.util.function.IntSupplier handedOver = () -> (int) clients.stream()
         .filter(w -> w.frames.contains("the broadcast frame")).count();
-    waitFor(() -> handedOver.getAsInt() >= AgentRuntime.BROADCAST_WINDOW, "a window's worth");
+    waitFor(() -> handedOver.getAsInt() >= BroadcastDriver.WINDOW, "a window's worth");
     FakeWire.sleep(300);
-    assertEquals(AgentRuntime.BROADCAST_WINDOW, handedOver.getAsInt(),
+    assertEquals(BroadcastDriver.WINDOW, handedOver.getAsInt(),
         "frames handed over before any went out");
     for (FakeWire w : clients) {
       w.stalled = false;
@@ -287,7 +287,7 @@ class AgentFaultsTest {
     // more connections than two slices (one task per core, each at least DRIVE_SLICE), and an
     // odd count: no connection is left out or written twice, and each gets the frames in order
     AgentRuntime rt = runtime(AgentLimits.DEFAULT);
-    int n = 2 * AgentRuntime.DRIVE_SLICE + 7;
+    int n = 2 * BroadcastDriver.SLICE + 7;
     List<FakeWire> clients = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       FakeWire w = FakeWire.connect(rt, "error-agent", "slices", "c" + i, Map.of());
